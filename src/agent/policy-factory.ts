@@ -1,0 +1,35 @@
+/** Turns a `--policy` spec into a Policy: `heuristic` or `openai:<model>`. */
+import { UserError } from '../core/errors.js';
+import type { Policy } from '../core/policy.js';
+
+export interface PolicyOptions {
+  /** Env name, so the embedded heuristic knows which task family it plays. */
+  env: string;
+  baseUrl?: string;
+  apiKey?: string;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** Folder of the opt-in on-disk response cache. */
+  cacheDir?: string;
+  /** Global limit of LLM requests in flight. */
+  concurrency: number;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export const POLICY_SPECS = 'heuristic | openai:<model>';
+
+export async function createPolicy(spec: string, options: PolicyOptions): Promise<Policy> {
+  if (spec === 'heuristic') {
+    const { createHeuristicPolicy } = await import('./heuristic/index.js');
+    return createHeuristicPolicy(options.env);
+  }
+  if (spec.startsWith('openai:')) {
+    const model = spec.slice('openai:'.length);
+    if (!model) throw new UserError('--policy openai:<model> needs a model name, e.g. openai:gpt-4o-mini');
+    const { createOpenAIPolicy } = await import('../llm/openai-policy.js');
+    return createOpenAIPolicy(model, options);
+  }
+  throw new UserError(`unknown policy "${spec}" (expected ${POLICY_SPECS})`);
+}

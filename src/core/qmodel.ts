@@ -1,0 +1,11 @@
+import type { StepContext } from './messages.js';
+
+/**
+ * A step-level Q-value model: one Q-value per candidate action in a given state.
+ * Candidates are canonical assistant texts (`Thought: ...\nAction: ...`), exactly as
+ * they appear in trees and preference pairs, so training and inference score the same text.
+ */
+export interface QModel {
+  readonly name: string;
+  score(context: StepContext, candidates: readonly string[]): Promise<number[]>;
+}

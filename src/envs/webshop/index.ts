@@ -1,0 +1,7 @@
+import { UserError } from '../../core/errors.js';
+import type { EnvBundle } from '../../core/env.js';
+import type { EnvOptions } from '../index.js';
+
+export async function createWebshopBundle(_options: EnvOptions): Promise<EnvBundle> {
+  throw new UserError('the WebShop env is not built yet');
+}
