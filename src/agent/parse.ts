@@ -1,8 +1,9 @@
 /**
- * Parsing an LLM reply into thought and action. Tolerant of case, spacing, missing
- * brackets and extra lines; output it cannot read becomes an empty (invalid) action,
- * never an exception. The canonical text rebuilt here is what trees, pairs and
- * Q-scoring all store, so the three always see the same string.
+ * Parsing an LLM reply into thought and action. Tolerant of case, spacing, numbering
+ * (`Action 2:`), markdown decoration, missing or extra brackets and extra lines; output
+ * it cannot read becomes an empty (invalid) action, never an exception. The canonical
+ * text rebuilt here is what trees, pairs and Q-scoring all store, so the three always
+ * see the same string.
  */
 export interface ParsedStep {
   thought: string;
@@ -12,59 +13,152 @@ export interface ParsedStep {
   text: string;
 }
 
-const ACTION_LABEL = /(?:^|[\s>*#])action\s*\d*\s*[:：]\s*/i;
-const THOUGHT_LABEL = /(?:^|[\s>*#])thought\s*\d*\s*[:：]\s*/i;
-const STOP_MARKERS = /\b(?:observation\s*\d*\s*:|thought\s*\d*\s*:)/i;
+/** A label such as `Action:`, `Action 2:`, `**Action**:` at a word boundary. */
+const ACTION_LABEL = /(?<![A-Za-z0-9_])action\s*\d*\s*\**\s*[:：]/i;
+const THOUGHT_LABEL = /(?<![A-Za-z0-9_])thought\s*\d*\s*\**\s*[:：]/i;
+/** Where a reply that ran on into an invented next turn must be cut. */
+const RUN_ON_LABEL = /(?<![A-Za-z0-9_])(?:observation|thought|action)\s*\d*\s*\**\s*[:：]/i;
+/** The same, at the start of a line: a new turn for certain. */
+const LINE_RUN_ON_LABEL = /\n[\s`*_#>\-•]*(?:observation|thought|action)\s*\d*\s*\**\s*[:：]/i;
+/** Markdown and quoting debris around labels and values. */
+const DECORATION = /^[\s`*_#>\-•]+|[\s`*_#>\-•]+$/g;
 
 function collapse(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-/** Brings `verb[arg]`, `verb [arg`, `verb: arg`, `verb(arg)` and `verb arg` to `verb[arg]`. */
+function undecorate(s: string): string {
+  return collapse(s).replace(DECORATION, '');
+}
+
+/** Drops one pair of quotes wrapping the whole argument (`Search["X"]` -> `Search[X]`). */
+function unquote(arg: string): string {
+  const m = /^(["“”'`])(.*)(["“”'`])$/s.exec(arg);
+  if (!m) return arg;
+  const [, open, inner, close] = m;
+  const pairs = open === close || (open === '“' && close === '”');
+  return pairs && inner !== undefined && inner.trim() !== '' ? inner.trim() : arg;
+}
+
+/** The text between the `[` at `open` and its matching `]` (nesting counted), if it closes. */
+function closedBracketArgument(s: string, open: number): string | undefined {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '[') depth++;
+    else if (ch === ']') {
+      depth--;
+      if (depth === 0) return stripOuterBrackets(s.slice(open + 1, i));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The text between the `[` at `open` and its matching `]`, or up to the end of the line
+ * when it never closes. Redundant outer brackets (`Search[[X]]`) are dropped.
+ */
+function bracketArgument(s: string, open: number): string {
+  const closed = closedBracketArgument(s, open);
+  if (closed !== undefined) return closed;
+  // Unclosed: keep the rest of the line, minus stray brackets and a final period.
+  const firstLine = s.slice(open + 1).split('\n')[0] ?? '';
+  return firstLine.replace(/^[\s[]+/, '').replace(/[\s\].]+$/, '');
+}
+
+function stripOuterBrackets(arg: string): string {
+  let a = arg.trim();
+  while (a.startsWith('[') && a.endsWith(']') && bracketArgumentIsWhole(a)) a = a.slice(1, -1).trim();
+  return a;
+}
+
+/** True when the `[` at 0 closes exactly at the end (so `[a] and [b]` is not stripped). */
+function bracketArgumentIsWhole(a: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '[') depth++;
+    else if (a[i] === ']' && --depth === 0) return i === a.length - 1;
+  }
+  return false;
+}
+
+/**
+ * Brings `verb[arg]`, `verb [arg`, `verb[arg]]`, `verb(arg)`, `verb: arg` and `verb arg`
+ * to `verb[arg]`. The verb keeps its spelling; values keep inner brackets and parentheses
+ * (`click[12 inch (pack of 1)]`). Returns '' when nothing command-like is there.
+ */
 export function normalizeCommand(raw: string): string {
-  let s = raw.trim().replace(/^[`*"'\s]+|[`*"'\s]+$/g, '');
-  const stop = STOP_MARKERS.exec(s);
-  if (stop) s = s.slice(0, stop.index).trim();
-  if (!s) return '';
-  let m = /^([A-Za-z_]+)\s*\[(.*)\]\s*\.?$/s.exec(s);
-  if (m) return `${m[1]}[${collapse(m[2] ?? '')}]`;
-  m = /^([A-Za-z_]+)\s*\[(.*?)\](.*)$/s.exec(s);
-  if (m) return `${m[1]}[${collapse(m[2] ?? '')}]`;
-  m = /^([A-Za-z_]+)\s*\[(.*)$/s.exec(s);
-  if (m) return `${m[1]}[${collapse(m[2] ?? '')}]`;
-  m = /^([A-Za-z_]+)\s*\((.*?)\)?\s*$/s.exec(s);
-  if (m) return `${m[1]}[${collapse(m[2] ?? '')}]`;
-  m = /^([A-Za-z_]+)\s*[:\s]\s*(.+)$/s.exec(s);
-  if (m) return `${m[1]}[${collapse(m[2] ?? '')}]`;
-  return collapse(s);
+  let s = raw.replace(/\r\n?/g, '\n');
+  // A command whose brackets close before any next-turn line wins as is, even when its
+  // value holds a label-like word (`Search[Action: The Game]`).
+  const lineRunOn = LINE_RUN_ON_LABEL.exec(s);
+  const beforeNextTurn = (lineRunOn ? s.slice(0, lineRunOn.index) : s).replace(DECORATION, '');
+  const early = /([A-Za-z_]+)\s*\[/.exec(beforeNextTurn.split('\n')[0] ?? '');
+  if (early) {
+    const closed = closedBracketArgument(beforeNextTurn, early.index + early[0].length - 1);
+    if (closed !== undefined) return `${early[1]}[${collapse(unquote(collapse(closed)))}]`;
+  }
+  const runOn = RUN_ON_LABEL.exec(s);
+  if (runOn) s = s.slice(0, runOn.index);
+  s = s.replace(DECORATION, '').replace(/^["']+|["']+$/g, '');
+  if (!s.trim()) return '';
+  // `verb[...]` anywhere on the first line (`I will Search[X]` still reads as Search[X]).
+  const firstLine = s.split('\n')[0] ?? '';
+  const bracketed = /([A-Za-z_]+)\s*\[/.exec(firstLine);
+  if (bracketed) {
+    const open = bracketed.index + bracketed[0].length - 1;
+    return `${bracketed[1]}[${collapse(unquote(collapse(bracketArgument(s, open))))}]`;
+  }
+  const line = firstLine.trim();
+  let m = /^([A-Za-z_]+)\s*\((.*?)\)?\s*\.?$/.exec(line);
+  if (m) return `${m[1]}[${collapse(unquote(collapse(m[2] ?? '')))}]`;
+  m = /^([A-Za-z_]+)\s*(?::\s*|\s+)(.+?)\s*\.?$/.exec(line);
+  if (m) return `${m[1]}[${collapse(unquote(collapse(m[2] ?? '')))}]`;
+  // A lone word (`finish`) stays as written so the env can call it invalid; debris is no action.
+  return /[A-Za-z0-9]/.test(line) ? collapse(line) : '';
+}
+
+function thoughtFrom(before: string): string {
+  const label = THOUGHT_LABEL.exec(before);
+  return undecorate(label ? before.slice(label.index + label[0].length) : before);
+}
+
+/**
+ * The `Action:` label that starts the command. A label at the start of a line wins;
+ * otherwise the first one followed by something command-like, so a thought such as
+ * "the next course of action: check the page" does not steal the action.
+ */
+function findActionLabel(text: string): { index: number; end: number } | undefined {
+  const all = [...text.matchAll(new RegExp(ACTION_LABEL.source, 'gi'))];
+  if (all.length === 0) return undefined;
+  const span = (m: RegExpMatchArray) => ({ index: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  const atLineStart = all.find((m) => /(?:^|\n)[\s`*_#>\-•]*$/.test(text.slice(0, m.index)));
+  if (atLineStart) return span(atLineStart);
+  const commandLike = all.find((m) => /^[\s`*_"']*[A-Za-z_]+\s*[[(]/.test(text.slice((m.index ?? 0) + m[0].length)));
+  return span(commandLike ?? (all[0] as RegExpMatchArray));
 }
 
 export function parseReply(raw: string): ParsedStep {
   const text = raw.replace(/\r\n?/g, '\n');
-  const actionMatch = ACTION_LABEL.exec(text);
-  let thought = '';
-  let actionPart = '';
+  const actionMatch = findActionLabel(text);
+  let thought: string;
+  let action = '';
   if (actionMatch) {
-    const before = text.slice(0, actionMatch.index + (actionMatch[0].match(/^[\s>*#]/) ? 1 : 0));
-    const thoughtMatch = THOUGHT_LABEL.exec(before);
-    thought = collapse(thoughtMatch ? before.slice(thoughtMatch.index + thoughtMatch[0].length) : before);
-    const after = text.slice(actionMatch.index + actionMatch[0].length);
-    actionPart = after.split('\n').find((line) => line.trim() !== '') ?? '';
+    thought = thoughtFrom(text.slice(0, actionMatch.index));
+    action = normalizeCommand(text.slice(actionMatch.end));
   } else {
-    // No "Action:" label: accept a bare `verb[arg]` line, else keep everything as thought.
+    // No `Action:` label: accept a bare `verb[arg]` line, else everything is thought.
     const lines = text.split('\n');
-    const bare = lines.findIndex((line) => /^\s*[A-Za-z_]+\s*\[/.test(line));
+    const bare = lines.findIndex((line) => /^[\s`*_#>\-•]*[A-Za-z_]+\s*\[/.test(line));
     if (bare >= 0) {
-      actionPart = lines[bare] ?? '';
-      const rest = lines.slice(0, bare).join(' ');
-      const thoughtMatch = THOUGHT_LABEL.exec(rest);
-      thought = collapse(thoughtMatch ? rest.slice(thoughtMatch.index + thoughtMatch[0].length) : rest);
+      thought = thoughtFrom(lines.slice(0, bare).join('\n'));
+      action = normalizeCommand(lines.slice(bare).join('\n'));
     } else {
-      const thoughtMatch = THOUGHT_LABEL.exec(text);
-      thought = collapse(thoughtMatch ? text.slice(thoughtMatch.index + thoughtMatch[0].length) : text);
+      // Cut an invented `Observation:` so the thought does not swallow it.
+      const runOn = /(?<![A-Za-z0-9_])observation\s*\d*\s*\**\s*[:：]/i.exec(text);
+      thought = thoughtFrom(runOn ? text.slice(0, runOn.index) : text);
     }
   }
-  const action = normalizeCommand(actionPart);
   return { thought, action, text: canonicalText(thought, action) };
 }
 

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 let counter = 0;
 
 /** Writes via a temp file in the same folder, fsyncs, then renames over the target. */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
   writeFileSync(tmp, data);

@@ -32,6 +32,8 @@ export class Bm25Index {
   private totalTerms = 0;
   private scratch = new Float64Array(0);
   private normCache: Float64Array | undefined;
+  /** Position of each document's id in string order, so ties compare integers (built on first search). */
+  private idRankCache: Int32Array | undefined;
 
   constructor(options: Bm25Options) {
     this.opts = {
@@ -64,6 +66,7 @@ export class Bm25Index {
       p.tfs.push(tf);
     }
     this.normCache = undefined;
+    this.idRankCache = undefined;
     return index;
   }
 
@@ -87,6 +90,19 @@ export class Bm25Index {
     return norms;
   }
 
+  private idRanks(): Int32Array {
+    if (this.idRankCache) return this.idRankCache;
+    const order = Array.from({ length: this.ids.length }, (_, i) => i);
+    const ids = this.ids;
+    order.sort((a, b) => ((ids[a] as string) < (ids[b] as string) ? -1 : (ids[a] as string) > (ids[b] as string) ? 1 : a - b));
+    const ranks = new Int32Array(order.length);
+    order.forEach((doc, rank) => {
+      ranks[doc] = rank;
+    });
+    this.idRankCache = ranks;
+    return ranks;
+  }
+
   /**
    * Top `limit` documents for the analysed query terms. A term repeated c times in the
    * query weighs c times (Lucene's boosted SHOULD clause). Documents that match no term
@@ -101,46 +117,60 @@ export class Bm25Index {
     const scores = this.scratch;
     const touched: number[] = [];
     const norms = this.norms();
-    const f32 = this.opts.float32 ? Math.fround : (x: number) => x;
+    const useF32 = this.opts.float32;
     for (const [term, boost] of boosts) {
       const p = this.postings.get(term);
       if (!p) continue;
       const df = p.docs.length;
-      const weight = f32(boost * f32(Math.log(1 + (n - df + 0.5) / (df + 0.5))));
-      for (let k = 0; k < df; k++) {
-        const doc = p.docs[k] as number;
-        const tf = p.tfs[k] as number;
-        const termScore = f32(weight * f32(tf / (tf + (norms[doc] as number))));
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc] = (scores[doc] as number) + termScore;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const docs = p.docs;
+      const tfs = p.tfs;
+      // Two copies of the hot loop so the float32 rounding costs nothing when it is off.
+      if (useF32) {
+        const weight = Math.fround(boost * Math.fround(idf));
+        for (let k = 0; k < df; k++) {
+          const doc = docs[k] as number;
+          const tf = tfs[k] as number;
+          const termScore = Math.fround(weight * Math.fround(tf / (tf + (norms[doc] as number))));
+          if (scores[doc] === 0) touched.push(doc);
+          scores[doc] = (scores[doc] as number) + termScore;
+        }
+      } else {
+        const weight = boost * idf;
+        for (let k = 0; k < df; k++) {
+          const doc = docs[k] as number;
+          const tf = tfs[k] as number;
+          if (scores[doc] === 0) touched.push(doc);
+          scores[doc] = (scores[doc] as number) + weight * (tf / (tf + (norms[doc] as number)));
+        }
       }
     }
-    const hits: Bm25Hit[] = touched.map((index) => ({ id: this.ids[index] as string, index, score: f32(scores[index] as number) }));
+    if (useF32) for (const doc of touched) scores[doc] = Math.fround(scores[doc] as number);
+    const best = topKDocs(touched, limit, scores, this.idRanks());
+    const hits = best.map((index) => ({ id: this.ids[index] as string, index, score: scores[index] as number }));
     for (const doc of touched) scores[doc] = 0;
-    return topK(hits, limit);
+    return hits;
   }
 }
 
-function better(a: Bm25Hit, b: Bm25Hit): boolean {
-  return a.score > b.score || (a.score === b.score && a.id < b.id);
-}
-
-/** Best `k` hits in order, with a bounded heap so large candidate sets stay cheap. */
-function topK(hits: Bm25Hit[], k: number): Bm25Hit[] {
-  if (hits.length <= k * 4) return hits.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0)).slice(0, k);
-  // Min-heap (worst at the root) of the k best so far.
-  const heap: Bm25Hit[] = [];
-  const worse = (i: number, j: number) => better(heap[j] as Bm25Hit, heap[i] as Bm25Hit);
-  const swap = (i: number, j: number) => {
-    const t = heap[i] as Bm25Hit;
-    heap[i] = heap[j] as Bm25Hit;
-    heap[j] = t;
+/**
+ * The best `k` documents by (score desc, id asc; ids compared through their precomputed ranks), with a bounded min-heap of document
+ * indices so only the final k become hit objects (large candidate sets stay cheap).
+ */
+function topKDocs(docs: readonly number[], k: number, scores: Float64Array, idRank: Int32Array): number[] {
+  const better = (a: number, b: number): boolean => {
+    const sa = scores[a] as number;
+    const sb = scores[b] as number;
+    return sa > sb || (sa === sb && (idRank[a] as number) < (idRank[b] as number));
   };
+  const heap: number[] = [];
   const up = (i: number) => {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!worse(i, p)) break;
-      swap(i, p);
+      if (!better(heap[p] as number, heap[i] as number)) break;
+      const t = heap[i] as number;
+      heap[i] = heap[p] as number;
+      heap[p] = t;
       i = p;
     }
   };
@@ -149,19 +179,21 @@ function topK(hits: Bm25Hit[], k: number): Bm25Hit[] {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < heap.length && worse(l, m)) m = l;
-      if (r < heap.length && worse(r, m)) m = r;
+      if (l < heap.length && better(heap[m] as number, heap[l] as number)) m = l;
+      if (r < heap.length && better(heap[m] as number, heap[r] as number)) m = r;
       if (m === i) return;
-      swap(i, m);
+      const t = heap[i] as number;
+      heap[i] = heap[m] as number;
+      heap[m] = t;
       i = m;
     }
   };
-  for (const h of hits) {
+  for (const doc of docs) {
     if (heap.length < k) {
-      heap.push(h);
+      heap.push(doc);
       up(heap.length - 1);
-    } else if (better(h, heap[0] as Bm25Hit)) {
-      heap[0] = h;
+    } else if ((scores[doc] as number) >= (scores[heap[0] as number] as number) && better(doc, heap[0] as number)) {
+      heap[0] = doc;
       down(0);
     }
   }

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { repoRoot } from '../testing/shared.js';
+
+function stepq(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
+}
+
+test('--help lists the commands', () => {
+  const r = stepq('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /eval/);
+  assert.match(r.stdout, /demo/);
+});
+
+test('a user mistake prints one clear line and exits 2, without a stack trace', () => {
+  const r = stepq('eval', '--data', '/no/such/file.json');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no such file/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test('a bad flag value is rejected by the parser with exit 1', () => {
+  const r = stepq('eval', '--n', 'zero');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--n must be a whole number/);
+});
+
+test('qguided without a Q-value model is a user error', () => {
+  const r = stepq('eval', '--algorithm', 'qguided');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /needs --qmodel/);
+});

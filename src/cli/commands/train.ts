@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { floatArg, intArg } from '../options.js';
+import { startProgress } from '../progress.js';
+import { renderTable } from '../table.js';
+import { DEFAULT_FEATURIZER } from '../../qmodel/featurizer.js';
+import { readPairsFile } from '../../qmodel/pairs.js';
+import { saveQModel } from '../../qmodel/store.js';
+import { DEFAULT_TRAIN_OPTIONS as D, trainQModel, type EpochStats } from '../../qmodel/train.js';
+
+interface TrainFlags {
+  pairs: string;
+  out: string;
+  epochs: number;
+  beta: number;
+  lr: number;
+  l2: number;
+  holdout: number;
+  patience: number;
+  minDelta: number;
+  batchSize: number;
+  hidden: number;
+  dimBits: number;
+  seed: number;
+  json?: boolean;
+}
+
+function epochRow(s: EpochStats): Record<string, string | number | null> {
+  return {
+    epoch: s.epoch,
+    loss: s.loss,
+    'train acc': s.trainAccuracy,
+    'held-out loss': s.heldOutLoss,
+    'held-out acc': s.heldOutAccuracy,
+    seconds: s.seconds,
+  };
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'Fit the learned Q-value model to preference pairs (step 3 of the method):\n' +
+        'step-level DPO on Q-values, -log sigmoid(beta (Q(s,a+) - Q(s,a-))) + L2,\n' +
+        'with a held-out split by task and early stopping.\n' +
+        'Writes <out>/model.json + weights.bin, for `stepq eval --qmodel <out>`.',
+    )
+    .requiredOption('--pairs <file>', 'preference pairs (JSONL, from `stepq pairs`)')
+    .requiredOption('--out <dir>', 'folder to write the model to')
+    .option('--epochs <n>', 'maximum epochs', intArg('--epochs', 1), D.epochs)
+    .option('--beta <b>', 'DPO beta', floatArg('--beta', 1e-9), D.beta)
+    .option('--lr <lr>', 'Adam learning rate', floatArg('--lr', 1e-9), D.lr)
+    .option('--l2 <lambda>', 'L2 regularisation coefficient', floatArg('--l2', 0), D.l2)
+    .option('--holdout <f>', 'fraction of tasks held out for early stopping (0 = none)', floatArg('--holdout', 0, 0.95), D.holdout)
+    .option('--patience <n>', 'epochs without held-out improvement before stopping', intArg('--patience', 1), D.patience)
+    .option('--min-delta <d>', 'smallest held-out loss drop that counts as an improvement', floatArg('--min-delta', 0), D.minDelta)
+    .option('--batch-size <n>', 'pairs per Adam step', intArg('--batch-size', 1), D.batchSize)
+    .option('--hidden <n>', 'hidden units (0 = linear model)', intArg('--hidden', 0), D.hidden)
+    .option('--dim-bits <n>', 'log2 of the hashed feature slots', intArg('--dim-bits', 8), DEFAULT_FEATURIZER.dimBits)
+    .option('--seed <n>', 'random seed (split, init, shuffling)', intArg('--seed'), D.seed)
+    .option('--json', 'print one JSON summary object instead of tables')
+    .action((flags: TrainFlags) => {
+      const pairs = readPairsFile(flags.pairs);
+      const progress = startProgress('train', flags.epochs, { quiet: flags.json, fields: ['loss', 'heldOutAcc'] });
+      const rows: Array<Record<string, string | number | null>> = [];
+      let result;
+      try {
+        result = trainQModel(
+          pairs,
+          {
+            epochs: flags.epochs,
+            beta: flags.beta,
+            lr: flags.lr,
+            l2: flags.l2,
+            holdout: flags.holdout,
+            patience: flags.patience,
+            minDelta: flags.minDelta,
+            batchSize: flags.batchSize,
+            hidden: flags.hidden,
+            seed: flags.seed,
+            featurizer: { ...DEFAULT_FEATURIZER, dimBits: flags.dimBits },
+          },
+          (s) => {
+            rows.push(epochRow(s));
+            progress.tick(1, { loss: s.loss.toFixed(4), heldOutAcc: s.heldOutAccuracy === null ? '-' : s.heldOutAccuracy.toFixed(3) });
+          },
+        );
+      } finally {
+        progress.stop();
+      }
+      saveQModel(flags.out, result, { pairsFile: resolve(flags.pairs) });
+      const best = result.history[result.bestEpoch - 1];
+      const summary = {
+        out: flags.out,
+        pairs: result.counts.pairs,
+        trainPairs: result.counts.trainPairs,
+        heldOutPairs: result.counts.heldOutPairs,
+        trainTasks: result.counts.trainTasks,
+        heldOutTasks: result.counts.heldOutTasks,
+        epochs: result.history.length,
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+        trainLoss: best?.loss ?? null,
+        trainAccuracy: best?.trainAccuracy ?? null,
+        heldOutLoss: best?.heldOutLoss ?? null,
+        heldOutAccuracy: best?.heldOutAccuracy ?? null,
+        featurizeSeconds: result.featurizeSeconds,
+        trainSeconds: result.trainSeconds,
+      };
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+        return;
+      }
+      process.stdout.write(`${renderTable(rows)}\n\n`);
+      const held = summary.heldOutAccuracy === null ? 'no held-out split' : `held-out pair accuracy ${summary.heldOutAccuracy.toFixed(3)} (loss ${summary.heldOutLoss?.toFixed(4)}) on ${summary.heldOutPairs} pairs / ${summary.heldOutTasks} tasks`;
+      process.stdout.write(
+        `saved ${flags.out} (epoch ${summary.bestEpoch} of ${summary.epochs}${summary.stoppedEarly ? ', stopped early' : ''}): ${held}; ` +
+          `${summary.trainPairs} training pairs, ${(summary.featurizeSeconds + summary.trainSeconds).toFixed(1)} s\n`,
+      );
+    });
+}

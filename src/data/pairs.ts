@@ -1,0 +1,164 @@
+/**
+ * Step-level preference pairs (method-spec §4) from MCTS trees. At a decision point the
+ * sibling with the highest Q (mean backed-up return) is chosen and the one with the
+ * lowest Q rejected. Only visited siblings count: an unvisited child has no estimate.
+ * The prompt is qModelMessages(context): exactly what the Q-value model is trained and
+ * scored on.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import type { Message, StepContext } from '../core/messages.js';
+import { readJsonlFile } from '../core/validate.js';
+import { qModelMessages } from '../agent/conversation.js';
+import { contextAt, nodesAlong, readTreeFile, walkTree, type TreeFile, type TreeNode } from './tree.js';
+
+export const PAIR_STRATEGIES = ['best-path', 'all-siblings'] as const;
+export type PairStrategy = (typeof PAIR_STRATEGIES)[number];
+
+export interface PairOptions {
+  strategy: PairStrategy;
+  /** Pairs whose Q gap is below this are dropped (exact ties always are). */
+  minGap: number;
+}
+
+const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const historyStepSchema = z.object({ text: z.string(), action: z.string(), observation: z.string() });
+
+export const pairSchema = z.object({
+  /** `<taskId>@<index path of the decision node>` ('root' for the root). */
+  id: z.string(),
+  env: z.string(),
+  taskId: z.string(),
+  /** Actions taken before this decision. */
+  depth: z.number().int().min(0),
+  context: z.object({ env: z.string(), taskId: z.string(), task: z.string(), history: z.array(historyStepSchema) }),
+  prompt: z.array(messageSchema),
+  /** Canonical assistant texts. */
+  chosen: z.string(),
+  rejected: z.string(),
+  chosenQ: z.number(),
+  rejectedQ: z.number(),
+  chosenVisits: z.number().int().min(0),
+  rejectedVisits: z.number().int().min(0),
+});
+
+export type Pair = z.infer<typeof pairSchema>;
+
+/** One decision point's pair, as indices, before any text is rendered. */
+export interface PairSelection {
+  /** Index path of the decision node (the parent of both siblings). */
+  path: number[];
+  chosen: number;
+  rejected: number;
+  gap: number;
+}
+
+/** Highest-Q and lowest-Q visited child (ties: first), or undefined when no pair is possible. */
+export function siblingPair(node: TreeNode, minGap: number): { chosen: number; rejected: number; gap: number } | undefined {
+  let hi = -1;
+  let lo = -1;
+  node.children.forEach((child, i) => {
+    if (child.visits === 0) return;
+    if (hi < 0 || child.q > (node.children[hi] as TreeNode).q) hi = i;
+    if (lo < 0 || child.q < (node.children[lo] as TreeNode).q) lo = i;
+  });
+  if (hi < 0 || hi === lo) return undefined;
+  const gap = (node.children[hi] as TreeNode).q - (node.children[lo] as TreeNode).q;
+  if (!(gap > 0) || gap < minGap) return undefined;
+  return { chosen: hi, rejected: lo, gap };
+}
+
+export function pairSelections(tree: Pick<TreeFile, 'root' | 'bestPath'>, options: PairOptions): PairSelection[] {
+  const out: PairSelection[] = [];
+  if (options.strategy === 'best-path') {
+    // The method: one pair per depth along the best path; no best path, no pairs.
+    const path = tree.bestPath ?? [];
+    const nodes = tree.bestPath ? nodesAlong(tree.root, path) : [];
+    for (let d = 0; d < path.length; d++) {
+      const pair = siblingPair(nodes[d] as TreeNode, options.minGap);
+      if (pair) out.push({ path: path.slice(0, d), ...pair });
+    }
+    return out;
+  }
+  for (const { node, path } of walkTree(tree.root)) {
+    const pair = siblingPair(node, options.minGap);
+    if (pair) out.push({ path, ...pair });
+  }
+  return out;
+}
+
+export function buildPairs(tree: TreeFile, options: PairOptions): Pair[] {
+  return pairSelections(tree, options).map((sel) => {
+    const context: StepContext = contextAt(tree, sel.path);
+    const parent = nodesAlong(tree.root, sel.path).at(-1) as TreeNode;
+    const chosen = parent.children[sel.chosen] as TreeNode;
+    const rejected = parent.children[sel.rejected] as TreeNode;
+    return {
+      id: `${tree.taskId}@${sel.path.length ? sel.path.join('.') : 'root'}`,
+      env: tree.env,
+      taskId: tree.taskId,
+      depth: sel.path.length,
+      context: { ...context, history: [...context.history] },
+      prompt: qModelMessages(context),
+      chosen: chosen.text,
+      rejected: rejected.text,
+      chosenQ: chosen.q,
+      rejectedQ: rejected.q,
+      chosenVisits: chosen.visits,
+      rejectedVisits: rejected.visits,
+    };
+  });
+}
+
+/** TRL's conversational preference format, accepted by `trl dpo` / DPOTrainer as is. */
+export interface TrlPreference {
+  prompt: Message[];
+  chosen: Message[];
+  rejected: Message[];
+}
+
+export function toTrl(pair: Pair): TrlPreference {
+  return {
+    prompt: pair.prompt,
+    chosen: [{ role: 'assistant', content: pair.chosen }],
+    rejected: [{ role: 'assistant', content: pair.rejected }],
+  };
+}
+
+export function readPairs(file: string): Pair[] {
+  return readJsonlFile(file, pairSchema);
+}
+
+export interface TreeFolderResult {
+  trees: TreeFile[];
+  /** Files that failed validation, with the reason (file, line, field). */
+  invalid: Array<{ file: string; error: string }>;
+}
+
+/** Reads every `*.json` tree in a folder (or its `trees/` subfolder), sorted by name. */
+export function readTreeFolder(dir: string): TreeFolderResult {
+  let folder = dir;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+    if (!names.some((n) => n.endsWith('.json')) && names.includes('trees')) {
+      folder = join(dir, 'trees');
+      names = readdirSync(folder);
+    }
+  } catch (err) {
+    throw new UserError(`${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const result: TreeFolderResult = { trees: [], invalid: [] };
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(folder, name);
+    try {
+      result.trees.push(readTreeFile(file));
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      result.invalid.push({ file, error: err.message });
+    }
+  }
+  return result;
+}

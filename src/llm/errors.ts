@@ -1,0 +1,72 @@
+/**
+ * Failures of an LLM endpoint, as one readable line: status, endpoint and what was wrong.
+ * SDK errors (with their long stacks and nested causes) are translated here and never
+ * leak to callers. LlmError is a UserError so the CLI prints it without a stack trace:
+ * the usual fixes (start the server, fix --base-url or the model name, set the key,
+ * raise --timeout/--retries) are the user's to make.
+ */
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { UserError } from '../core/errors.js';
+
+export class LlmError extends UserError {
+  /** HTTP status when the server answered, else undefined (timeout, refused, malformed). */
+  readonly status: number | undefined;
+  readonly endpoint: string;
+  /** What was wrong, without the endpoint and status (e.g. the server's error message). */
+  readonly detail: string;
+  /** The request field the server blamed, when it said (OpenAI-style `error.param`). */
+  readonly param: string | undefined;
+
+  constructor(endpoint: string, detail: string, status?: number, param?: string) {
+    super(`LLM request to ${endpoint} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`);
+    this.name = 'LlmError';
+    this.status = status;
+    this.endpoint = endpoint;
+    this.detail = detail;
+    this.param = param;
+  }
+}
+
+function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
+/** The innermost cause's code (e.g. ECONNREFUSED) or message (e.g. `bad port`). */
+function rootCause(err: unknown): string {
+  let current = err;
+  for (let depth = 0; depth < 5; depth++) {
+    const next = (current as { cause?: unknown } | undefined)?.cause;
+    if (!next) break;
+    current = next;
+  }
+  if (current === err) return '';
+  const code = (current as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return current instanceof Error ? oneLine(current.message, 80) : '';
+}
+
+/** The server's own error message (OpenAI-style `{error: {message}}`), without the SDK's status prefix. */
+function serverMessage(err: APIError): string {
+  const body = err.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === 'string' && body.message) return body.message;
+  return err.message.replace(/^\d{3}\s*/, '') || 'no message';
+}
+
+/** Translates whatever the SDK threw into an LlmError; `attempts` is 1 + the retries allowed. */
+export function toLlmError(err: unknown, endpoint: string, attempts: number): Error {
+  if (err instanceof LlmError) return err;
+  if (err instanceof APIUserAbortError) return err;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (err instanceof APIConnectionTimeoutError) return new LlmError(endpoint, `timed out${tries} (raise --timeout or --retries)`);
+  if (err instanceof APIConnectionError) {
+    const reason = rootCause(err);
+    return new LlmError(endpoint, `could not connect${tries}${reason ? ` (${reason})` : ''}: is the server running and --base-url right?`);
+  }
+  if (err instanceof APIError) {
+    const retried = err.status === 429 || (err.status ?? 0) >= 500 ? tries : '';
+    return new LlmError(endpoint, `${oneLine(serverMessage(err))}${retried}`, err.status, err.param ?? undefined);
+  }
+  if (err instanceof SyntaxError) return new LlmError(endpoint, `response body is not valid JSON (${oneLine(err.message, 120)})`);
+  return new LlmError(endpoint, oneLine(err instanceof Error ? err.message : String(err)));
+}

@@ -1,0 +1,29 @@
+/**
+ * Q-value models: the learned in-process model (a folder written by `stepq train`) and
+ * the LLM implicit model (`llm:...`, the paper's DPO implicit reward).
+ */
+import { existsSync } from 'node:fs';
+import type { QModel } from '../core/qmodel.js';
+import { UserError } from '../core/errors.js';
+import { LLM_SPEC_USAGE } from './llm-spec.js';
+import { isLearnedModelDir, loadLearnedQModel } from './store.js';
+
+export { trainQModel, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainResult, type EpochStats } from './train.js';
+export { saveQModel, loadLearnedQModel } from './store.js';
+export { readPairsFile, type TrainingPair } from './pairs.js';
+export { LearnedQModel } from './learned.js';
+// The LLM implicit model (and the OpenAI SDK it needs) is imported lazily: see ./llm-implicit.js.
+
+export const QMODEL_SPECS = `a folder from \`stepq train\` | ${LLM_SPEC_USAGE}`;
+
+export async function loadQModel(spec: string): Promise<QModel> {
+  if (spec.startsWith('llm:')) {
+    const { createLlmQModel } = await import('./llm-implicit.js');
+    return createLlmQModel(spec);
+  }
+  if (existsSync(spec)) {
+    if (!isLearnedModelDir(spec)) throw new UserError(`--qmodel ${spec}: not a model folder (no model.json; train one with \`stepq train\`)`);
+    return loadLearnedQModel(spec);
+  }
+  throw new UserError(`--qmodel ${spec}: no such folder (expected ${QMODEL_SPECS})`);
+}

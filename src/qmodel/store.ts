@@ -1,0 +1,107 @@
+/**
+ * A saved learned Q-value model is a folder: `model.json` (format version, featuriser
+ * config, shape, hyper-parameters, training history) and `weights.bin` (little-endian
+ * Float32, the flat parameter array). Loading reads two files and does no parsing of
+ * weights, so it takes milliseconds.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/fs.js';
+import { readJsonFile } from '../core/validate.js';
+import { FEATURIZER_VERSION } from './featurizer.js';
+import { LearnedQModel } from './learned.js';
+import { paramLayout } from './network.js';
+import type { TrainResult } from './train.js';
+
+export const MODEL_FORMAT = 'stepq-learned-qmodel';
+export const MODEL_FORMAT_VERSION = 1;
+
+const featurizerSchema = z.object({
+  version: z.number().int(),
+  dimBits: z.number().int().min(8).max(24),
+  maxTaskWords: z.number().int().positive(),
+  maxObservationWords: z.number().int().positive(),
+  maxThoughtWords: z.number().int().positive(),
+  maxArgWords: z.number().int().positive(),
+  contextScale: z.number(),
+});
+
+const modelFileSchema = z.looseObject({
+  format: z.literal(MODEL_FORMAT),
+  formatVersion: z.number().int(),
+  featurizer: featurizerSchema,
+  shape: z.object({ inputs: z.number().int().positive(), hidden: z.number().int().nonnegative() }),
+  weights: z.object({ file: z.string(), dtype: z.literal('float32'), count: z.number().int().positive() }),
+});
+
+export function saveQModel(dir: string, result: TrainResult, extra: Record<string, unknown> = {}): void {
+  const { model } = result;
+  const params = Float32Array.from(model.net.params);
+  if (endianness() !== 'LE') {
+    const view = new DataView(params.buffer);
+    for (let i = 0; i < params.length; i++) view.setFloat32(i * 4, model.net.params[i] as number, true);
+  }
+  const { featurizer, ...hyper } = result.options;
+  const layout = paramLayout(model.net.shape);
+  writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(params.buffer, params.byteOffset, params.byteLength));
+  writeJsonAtomic(
+    join(dir, 'model.json'),
+    {
+      format: MODEL_FORMAT,
+      formatVersion: MODEL_FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      featurizer,
+      shape: model.net.shape,
+      weights: {
+        file: 'weights.bin',
+        dtype: 'float32',
+        count: params.length,
+        blocks: { linear: [layout.w, layout.W], hiddenIn: [layout.W, layout.c], hiddenBias: [layout.c, layout.u], hiddenOut: [layout.u, layout.size] },
+      },
+      hyperParameters: hyper,
+      counts: result.counts,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      history: result.history,
+      ...extra,
+    },
+    true,
+  );
+}
+
+export function isLearnedModelDir(path: string): boolean {
+  return existsSync(join(path, 'model.json'));
+}
+
+export function loadLearnedQModel(dir: string): LearnedQModel {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: no such model folder`);
+  const file = join(dir, 'model.json');
+  const meta = readJsonFile(file, modelFileSchema);
+  if (meta.formatVersion !== MODEL_FORMAT_VERSION) throw new UserError(`${file}: format version ${meta.formatVersion} is not supported (this stepq reads ${MODEL_FORMAT_VERSION})`);
+  if (meta.featurizer.version !== FEATURIZER_VERSION)
+    throw new UserError(`${file}: trained with featuriser version ${meta.featurizer.version}, this stepq has ${FEATURIZER_VERSION}; retrain with \`stepq train\``);
+  if (meta.shape.inputs !== 1 << meta.featurizer.dimBits) throw new UserError(`${file}: field shape.inputs: must be 2^featurizer.dimBits`);
+  const expected = paramLayout(meta.shape).size;
+  if (meta.weights.count !== expected) throw new UserError(`${file}: field weights.count: ${meta.weights.count}, but the shape needs ${expected}`);
+  const weightsFile = join(dir, meta.weights.file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(weightsFile);
+  } catch {
+    throw new UserError(`${weightsFile}: cannot read the weights file`);
+  }
+  if (bytes.byteLength !== expected * 4) throw new UserError(`${weightsFile}: ${bytes.byteLength} bytes, expected ${expected * 4} (${expected} float32 values)`);
+  // The file is little-endian by definition: on little-endian hosts (all common ones) a plain copy.
+  let params: Float32Array;
+  if (endianness() === 'LE') {
+    params = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  } else {
+    params = new Float32Array(expected);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < expected; i++) params[i] = view.getFloat32(i * 4, true);
+  }
+  return new LearnedQModel(`learned:${dir}`, meta.featurizer, meta.shape, params);
+}

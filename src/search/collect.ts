@@ -1,0 +1,160 @@
+/**
+ * Collection over many tasks: one MCTS tree file per task in `<out>/trees/`, written
+ * atomically when the task finishes. A re-run skips every task whose file exists and
+ * parses, so a crash or Ctrl-C loses at most the tasks in flight. Tasks run in parallel
+ * (p-limit) under the policy's own global LLM limit; `shard` splits the task list
+ * deterministically across machines sharing the folder.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import type { Env } from '../core/env.js';
+import { UserError } from '../core/errors.js';
+import { writeJsonAtomic } from '../core/fs.js';
+import type { Policy } from '../core/policy.js';
+import { readTreeFile, treeFileName, type TreeFile } from '../data/tree.js';
+import { pairSelections } from '../data/pairs.js';
+import { Mcts } from './mcts.js';
+import type { SearchConfig } from './types.js';
+
+export interface Shard {
+  /** 0-based shard number, < count. */
+  index: number;
+  count: number;
+}
+
+/** Parses `i/m` (0-based i). */
+export function parseShard(spec: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count) throw new UserError(`--shard ${spec}: expected i/m with 0 <= i < m, e.g. 0/4 .. 3/4`);
+  return { index, count };
+}
+
+/** The tasks of one shard: every m-th task of the selection, starting at i. */
+export function shardTasks<T>(tasks: readonly T[], shard?: Shard): T[] {
+  if (!shard) return [...tasks];
+  return tasks.filter((_, i) => i % shard.count === shard.index);
+}
+
+export function treesDir(outDir: string): string {
+  return join(outDir, 'trees');
+}
+
+export function treePath(outDir: string, taskId: string): string {
+  return join(treesDir(outDir), treeFileName(taskId));
+}
+
+export type TaskStatus = 'done' | 'skipped' | 'failed';
+
+export interface TaskEvent {
+  taskId: string;
+  status: TaskStatus;
+  tree?: TreeFile;
+  error?: string;
+}
+
+export interface CollectOptions {
+  env: Env;
+  policy: Policy;
+  taskIds: readonly string[];
+  outDir: string;
+  config: SearchConfig;
+  /** Tasks searched in parallel. */
+  concurrency: number;
+  shard?: Shard;
+  signal?: AbortSignal;
+  onTask?: (event: TaskEvent, summary: CollectSummary) => void;
+  /** Finer progress: called after every MCTS iteration of every task. */
+  onIteration?: (taskId: string, iteration: number) => void;
+}
+
+export interface CollectSummary {
+  /** Tasks in this run's selection (after sharding). */
+  tasks: number;
+  /** Tasks whose tree (new or skipped) holds a success. */
+  solved: number;
+  failed: number;
+  /** Tasks whose finished tree was already there. */
+  skipped: number;
+  /** Stored nodes over all finished trees of the selection. */
+  nodes: number;
+  /** Best-path pairs (min gap 0) the finished trees give. */
+  pairsAvailable: number;
+  /** LLM usage of this run only (skipped trees spent theirs earlier). */
+  llmCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  wallSeconds: number;
+  errors: Array<{ taskId: string; error: string }>;
+}
+
+/** A finished tree already on disk for this task, or undefined (missing or unreadable: redo it). */
+function existingTree(file: string, taskId: string): TreeFile | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const tree = readTreeFile(file);
+    return tree.taskId === taskId ? tree : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function collectTrees(options: CollectOptions): Promise<CollectSummary> {
+  const started = performance.now();
+  const tasks = shardTasks(options.taskIds, options.shard);
+  const summary: CollectSummary = {
+    tasks: tasks.length, solved: 0, failed: 0, skipped: 0, nodes: 0, pairsAvailable: 0,
+    llmCalls: 0, promptTokens: 0, completionTokens: 0, wallSeconds: 0, errors: [],
+  };
+  const mcts = new Mcts({ env: options.env, policy: options.policy }, options.config);
+  const countTree = (tree: TreeFile) => {
+    if (tree.stats.solved) summary.solved++;
+    summary.nodes += tree.stats.nodes;
+    summary.pairsAvailable += pairSelections(tree, { strategy: 'best-path', minGap: 0 }).length;
+  };
+  const report = (event: TaskEvent) => {
+    summary.wallSeconds = (performance.now() - started) / 1000;
+    options.onTask?.(event, summary);
+  };
+  const limit = pLimit(Math.max(1, options.concurrency));
+  await Promise.all(
+    tasks.map((taskId) =>
+      limit(async () => {
+        const file = treePath(options.outDir, taskId);
+        const previous = existingTree(file, taskId);
+        if (previous) {
+          summary.skipped++;
+          countTree(previous);
+          report({ taskId, status: 'skipped', tree: previous });
+          return;
+        }
+        if (options.signal?.aborted) return;
+        try {
+          const onIteration = options.onIteration;
+          const tree = await mcts.search(taskId, {
+            signal: options.signal,
+            ...(onIteration ? { onIteration: (i: number) => onIteration(taskId, i) } : {}),
+          });
+          writeJsonAtomic(file, tree);
+          summary.llmCalls += tree.stats.llmCalls ?? 0;
+          summary.promptTokens += tree.stats.promptTokens ?? 0;
+          summary.completionTokens += tree.stats.completionTokens ?? 0;
+          countTree(tree);
+          report({ taskId, status: 'done', tree });
+        } catch (err) {
+          // One task's LLM or env failure must not end the run; its tree is not written,
+          // so a re-run retries it.
+          if (options.signal?.aborted) return;
+          const error = err instanceof Error ? err.message : String(err);
+          summary.failed++;
+          summary.errors.push({ taskId, error });
+          report({ taskId, status: 'failed', error });
+        }
+      }),
+    ),
+  );
+  summary.wallSeconds = (performance.now() - started) / 1000;
+  return summary;
+}
