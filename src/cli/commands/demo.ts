@@ -69,13 +69,15 @@ export function registerDemo(program: Command): void {
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
   cmd
-    .option('--train-tasks <k>', 'train-split tasks to collect trees on', intArg('--train-tasks', 1), 150)
+    .option('--train-tasks <k>', 'train-split tasks to collect trees on', intArg('--train-tasks', 1), 300)
     .option('--test-tasks <k>', 'test-split tasks to evaluate on', intArg('--test-tasks', 1), 200)
     .option('--iterations <k>', 'MCTS iterations per task', intArg('--iterations', 1), 30)
     .option('--n <k>', 'candidates per expansion and per Q-guided step', intArg('--n', 2), 5)
     .option('--max-depth <d>', "depth limit (default: the env's)", intArg('--max-depth', 1))
     .option('--concurrency <k>', 'tasks run in parallel', intArg('--concurrency', 1), 4)
-    .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'best-path')
+    // all-siblings gives several times more pairs per tree than the method's best-path rule;
+    // docs/RESULTS.md compares the two.
+    .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'all-siblings')
     .option('--min-gap <g>', 'drop pairs whose Q gap is below this', floatArg('--min-gap', 0), 0)
     .option('--epochs <k>', 'Q-value model training epochs (early stopping still applies)', intArg('--epochs', 1))
     .option('--quick', `a small configuration for CI (${QUICK.trainTasks} train / ${QUICK.testTasks} test tasks, ${QUICK.iterations} iterations)`)
