@@ -10,9 +10,12 @@ import type { Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
 import { writeJsonAtomic } from '../core/fs.js';
 import { collectTrees, type CollectSummary } from '../search/collect.js';
-import { buildPairs, readTreeFolder, type Pair, type PairStrategy } from '../data/pairs.js';
+import { buildPairs, readTreeFolder, type PairStrategy } from '../data/pairs.js';
+import type { TreeFile } from '../data/tree.js';
+import { UserError } from '../core/errors.js';
+import { Rng, seedFrom } from '../core/rng.js';
 import { trainQModel, saveQModel, type EpochStats, type TrainResult } from '../qmodel/index.js';
-import { runEval, type EvalSummary } from './run.js';
+import { runEval, summarize, type EvalSummary } from './run.js';
 import { pairedBootstrap, type Interval } from './stats.js';
 import type { Algorithm, Trajectory } from './trajectory.js';
 
@@ -29,6 +32,8 @@ export interface PipelineOptions {
   pairStrategy: PairStrategy;
   minGap: number;
   epochs?: number;
+  /** K > 1: cross-fitting over train + test tasks (see makeFolds). */
+  folds?: number;
   outDir: string;
   /** A Q-value model to use instead of training one (skips collect/pairs/train). */
   qmodel?: QModel;
@@ -52,10 +57,14 @@ export interface PipelineResult {
   env: string;
   source: string;
   policy: string;
+  /** 1, or K for K-fold cross-fitting (each test task scored by a model not trained on it). */
+  folds: number;
+  /** Tasks MCTS trees were collected on (all folds' train tasks together). */
   trainTasks: number;
   testTasks: number;
   collect?: CollectSummary;
   pairs?: number;
+  /** Held-out numbers are means over folds. */
   training?: { heldOutAccuracy: number | null; trainAccuracy: number; epochs: number; bestEpoch: number; seconds: number; heldOutPairs: number };
   arms: ArmResult[];
   /** Q-guided minus each baseline, with 95% paired-bootstrap intervals. */
@@ -67,81 +76,128 @@ export interface PipelineResult {
 
 const ARMS: Algorithm[] = ['greedy', 'best-of-n-random', 'qguided'];
 
+interface Fold {
+  train: readonly string[];
+  test: readonly string[];
+}
+
+/**
+ * The train/test folds. One fold = the given split. K folds = cross-fitting over all the
+ * given tasks (a seeded shuffle cut into K parts): every task is tested exactly once, by a
+ * model trained on the other folds' trees, so a small data set gives K times the test tasks.
+ */
+export function makeFolds(trainIds: readonly string[], testIds: readonly string[], folds: number, seed: number): Fold[] {
+  if (folds <= 1) return [{ train: trainIds, test: testIds }];
+  const all = new Rng(seedFrom('stepq-folds', seed)).shuffle([...trainIds, ...testIds]);
+  if (folds > all.length) throw new UserError(`--folds ${folds}: more folds than tasks (${all.length})`);
+  const parts: string[][] = Array.from({ length: folds }, () => []);
+  all.forEach((id, i) => (parts[i % folds] as string[]).push(id));
+  return parts.map((test, k) => ({ test, train: parts.filter((_, j) => j !== k).flat() }));
+}
+
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
   const { bundle, policy, hooks } = options;
   const env = bundle.env;
   mkdirSync(options.outDir, { recursive: true });
-  let qmodel = options.qmodel;
+  const folds = makeFolds(options.trainTaskIds, options.testTaskIds, options.folds ?? 1, options.seed);
+  const collectIds = options.qmodel ? [] : [...new Set(folds.flatMap((f) => f.train))];
   let collect: CollectSummary | undefined;
-  let pairs: Pair[] = [];
-  let training: TrainResult | undefined;
+  let trees: TreeFile[] = [];
 
-  if (!qmodel) {
-    hooks?.stage?.('collect', `${options.trainTaskIds.length} train tasks, ${options.iterations} MCTS iterations, n=${options.n}`);
+  if (collectIds.length > 0) {
+    hooks?.stage?.('collect', `${collectIds.length} train tasks, ${options.iterations} MCTS iterations, n=${options.n}`);
     collect = await collectTrees({
       env,
       policy,
-      taskIds: options.trainTaskIds,
+      taskIds: collectIds,
       outDir: join(options.outDir, 'collect'),
       config: { iterations: options.iterations, n: options.n, c: 1.41, maxDepth: options.maxDepth, earlyStop: false, seed: options.seed },
       concurrency: options.concurrency,
       onTask: (_event, summary) => hooks?.collectTask?.(summary),
     });
-
-    hooks?.stage?.('pairs', `strategy ${options.pairStrategy}`);
-    const { trees } = readTreeFolder(join(options.outDir, 'collect'));
-    pairs = trees.flatMap((tree) => buildPairs(tree, { strategy: options.pairStrategy, minGap: options.minGap }));
-    writeFileSync(join(options.outDir, 'pairs.jsonl'), pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''));
-
-    hooks?.stage?.('train', `${pairs.length} pairs`);
-    training = trainQModel(pairs, { seed: options.seed, ...(options.epochs ? { epochs: options.epochs } : {}) }, (stats) => hooks?.epoch?.(stats));
-    saveQModel(join(options.outDir, 'qmodel'), training);
-    qmodel = training.model;
+    trees = readTreeFolder(join(options.outDir, 'collect')).trees;
   }
 
+  const trajectories: Record<string, Trajectory[]> = Object.fromEntries(ARMS.map((a) => [a, []]));
+  const trainings: TrainResult[] = [];
+  let pairCount = 0;
+  for (const [k, fold] of folds.entries()) {
+    const suffix = folds.length > 1 ? `-fold${k + 1}` : '';
+    const label = folds.length > 1 ? ` (fold ${k + 1}/${folds.length})` : '';
+    let qmodel = options.qmodel;
+    if (!qmodel) {
+      hooks?.stage?.('pairs', `strategy ${options.pairStrategy}${label}`);
+      const trainSet = new Set(fold.train);
+      const pairs = trees
+        .filter((tree) => trainSet.has(tree.taskId))
+        .flatMap((tree) => buildPairs(tree, { strategy: options.pairStrategy, minGap: options.minGap }));
+      writeFileSync(join(options.outDir, `pairs${suffix}.jsonl`), pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''));
+      pairCount += pairs.length;
+      hooks?.stage?.('train', `${pairs.length} pairs${label}`);
+      const training = trainQModel(pairs, { seed: options.seed, ...(options.epochs ? { epochs: options.epochs } : {}) }, (stats) => hooks?.epoch?.(stats));
+      saveQModel(join(options.outDir, `qmodel${suffix}`), training);
+      trainings.push(training);
+      qmodel = training.model;
+    }
+    for (const algorithm of ARMS) {
+      hooks?.stage?.('eval', `${algorithm} on ${fold.test.length} test tasks${label}`);
+      const run = await runEval({
+        env,
+        policy,
+        algorithm,
+        n: options.n,
+        ...(algorithm === 'qguided' ? { qmodel } : {}),
+        maxDepth: options.maxDepth,
+        seed: options.seed,
+        taskIds: fold.test,
+        concurrency: options.concurrency,
+        outDir: join(options.outDir, 'eval', algorithm + suffix),
+        onEpisode: (t, done, total) => hooks?.episode?.(algorithm, t, done, total),
+      });
+      (trajectories[algorithm] as Trajectory[]).push(...run.trajectories);
+    }
+  }
+
+  const testTasks = folds.flatMap((f) => f.test);
   const perTask: Record<string, number[]> = {};
-  const arms: ArmResult[] = [];
-  for (const algorithm of ARMS) {
-    hooks?.stage?.('eval', `${algorithm} on ${options.testTaskIds.length} test tasks`);
-    const { trajectories, summary } = await runEval({
-      env,
-      policy,
+  const arms: ArmResult[] = ARMS.map((algorithm) => {
+    const runs = trajectories[algorithm] as Trajectory[];
+    perTask[algorithm] = runs.map((t) => (t.success ? 1 : 0));
+    const summary = summarize(runs, {
+      env: env.name,
       algorithm,
-      n: options.n,
-      ...(algorithm === 'qguided' ? { qmodel } : {}),
-      maxDepth: options.maxDepth,
+      policy: policy.name,
+      n: algorithm === 'greedy' ? 1 : options.n,
       seed: options.seed,
-      taskIds: options.testTaskIds,
-      concurrency: options.concurrency,
-      outDir: join(options.outDir, 'eval', algorithm),
-      onEpisode: (t, done, total) => hooks?.episode?.(algorithm, t, done, total),
+      wallSeconds: runs.reduce((sum, t) => sum + t.wallSeconds, 0),
     });
-    perTask[algorithm] = trajectories.map((t) => (t.success ? 1 : 0));
-    arms.push({ algorithm, summary, success: { mean: summary.successRate, low: 0, high: 0 } });
-  }
+    return { algorithm, summary, success: { mean: summary.successRate, low: 0, high: 0 } };
+  });
   const boot = pairedBootstrap(perTask, { seed: options.seed });
   for (const arm of arms) arm.success = boot.arms[arm.algorithm] as Interval;
 
-  const last = training?.history.at(-1);
-  const kept = training?.history.find((h) => h.epoch === training?.bestEpoch) ?? last;
+  const kept = trainings.map((t) => t.history.find((h) => h.epoch === t.bestEpoch) ?? t.history.at(-1)).filter((h) => h !== undefined);
+  const heldOut = kept.map((h) => h.heldOutAccuracy).filter((x): x is number => x !== null);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const result: PipelineResult = {
     env: env.name,
     source: bundle.source,
     policy: policy.name,
-    trainTasks: options.trainTaskIds.length,
-    testTasks: options.testTaskIds.length,
+    folds: folds.length,
+    trainTasks: collectIds.length,
+    testTasks: testTasks.length,
     ...(collect ? { collect } : {}),
-    ...(training ? { pairs: pairs.length } : {}),
-    ...(training && kept
+    ...(trainings.length ? { pairs: pairCount } : {}),
+    ...(trainings.length && kept.length
       ? {
           training: {
-            heldOutAccuracy: kept.heldOutAccuracy,
-            trainAccuracy: kept.trainAccuracy,
-            epochs: training.history.length,
-            bestEpoch: training.bestEpoch,
-            seconds: training.trainSeconds + training.featurizeSeconds,
-            heldOutPairs: training.counts.heldOutPairs,
+            heldOutAccuracy: heldOut.length ? mean(heldOut) : null,
+            trainAccuracy: mean(kept.map((h) => h.trainAccuracy)),
+            epochs: Math.max(...trainings.map((t) => t.history.length)),
+            bestEpoch: trainings[0]?.bestEpoch ?? 0,
+            seconds: trainings.reduce((sum, t) => sum + t.trainSeconds + t.featurizeSeconds, 0),
+            heldOutPairs: trainings.reduce((sum, t) => sum + t.counts.heldOutPairs, 0),
           },
         }
       : {}),

@@ -15,19 +15,11 @@ import { answerCandidates } from './hotpotqa-answers.js';
 import { analyzeQuestion, type QuestionInfo } from './hotpotqa-question.js';
 import { type EpisodeView, readEpisode } from './hotpotqa-read.js';
 import { capitalisedSpans, contentStems, isDateLike, mentions, searchability, withoutArticle, words } from './hotpotqa-text.js';
+import { fill, type Move } from './sampling.js';
 
 /** Depth the player plans for (the env's default limit). */
 const DEPTH = 7;
 
-interface Move {
-  thought: string;
-  action: string;
-  weight: number;
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
-}
 
 const SEARCH_QUESTION = ['I need to search {e} first.', 'Let me search {e} to find the relevant facts.', 'I should start by searching {e}.'];
 const SEARCH_NEXT = ['I also need information about {e}. Let me search it.', 'Next, I will search {e}.', 'Now I should search {e}.'];

@@ -14,19 +14,11 @@ import type { Rng } from '../../core/rng.js';
 import { canonicalText } from '../parse.js';
 import { asksForOption, optionMention, readRequest, titleMatch, type Request } from './webshop-match.js';
 import { readShopEpisode, type OptionGroup, type PageView, type ShopEpisode } from './webshop-read.js';
+import { fill, type Move } from './sampling.js';
 
 /** Depth the shopper plans for (the env's default limit). */
 const DEPTH = 10;
 
-interface Move {
-  thought: string;
-  action: string;
-  weight: number;
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
-}
 
 function move(rng: Rng, templates: readonly string[], values: Record<string, string>, action: string, weight: number): Move {
   return { thought: fill(rng.pick(templates), values), action, weight };

@@ -18,6 +18,7 @@ interface DemoFlags extends EnvFlags, PolicyFlags {
   pairStrategy: PairStrategy;
   minGap: number;
   epochs?: number;
+  folds: number;
   quick?: boolean;
   out?: string;
   json?: boolean;
@@ -25,12 +26,19 @@ interface DemoFlags extends EnvFlags, PolicyFlags {
 
 const QUICK = { trainTasks: 40, testTasks: 60, iterations: 12 };
 
+/**
+ * The demo's built-in worlds are larger than the envs' defaults, so that the test split is
+ * big enough for the paired-bootstrap intervals to say something (a few minutes on 2 cores).
+ */
+const DEMO_DATA: Record<string, string> = { hotpotqa: 'builtin:synthetic:1500', webshop: 'builtin:shop:4000' };
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ci = (i: Interval) => `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`;
 
 function renderResult(r: PipelineResult): string {
   const lines: string[] = [];
-  lines.push(`stepq demo: ${r.env} (${r.source}), policy ${r.policy}; ${r.trainTasks} train tasks, ${r.testTasks} test tasks`);
+  const design = r.folds > 1 ? `${r.folds}-fold cross-fitting over ${r.testTasks} tasks` : `${r.trainTasks} train tasks, ${r.testTasks} test tasks`;
+  lines.push(`stepq demo: ${r.env} (${r.source}), policy ${r.policy}; ${design}`);
   if (r.collect) lines.push(`collect: ${r.collect.solved}/${r.collect.tasks} train tasks solved by MCTS, ${r.collect.nodes} nodes, ${r.collect.llmCalls} LLM calls`);
   if (r.training) {
     const acc = r.training.heldOutAccuracy === null ? 'n/a' : pct(r.training.heldOutAccuracy);
@@ -63,14 +71,15 @@ export function registerDemo(program: Command): void {
       'Run the whole method end to end and print a results table:\n' +
         '  collect MCTS trees on train tasks -> build step-level preference pairs -> train the\n' +
         '  Q-value model -> evaluate greedy, best-of-n-random and Q-guided on disjoint test tasks.\n' +
-        'Defaults: the built-in synthetic HotPotQA world and the embedded heuristic policy\n' +
-        '(offline: no key, no GPU, no network).',
+        'Defaults: a built-in synthetic HotPotQA world of 1,500 questions (WebShop: a generated\n' +
+        'catalogue of 4,000 products) and the embedded heuristic policy (offline: no key, no GPU,\n' +
+        'no network). --train-tasks/--test-tasks cap the splits.',
     );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
   cmd
-    .option('--train-tasks <k>', 'train-split tasks to collect trees on', intArg('--train-tasks', 1), 300)
-    .option('--test-tasks <k>', 'test-split tasks to evaluate on', intArg('--test-tasks', 1), 200)
+    .option('--train-tasks <k>', 'train-split tasks to collect trees on', intArg('--train-tasks', 1), 900)
+    .option('--test-tasks <k>', 'test-split tasks to evaluate on', intArg('--test-tasks', 1), 600)
     .option('--iterations <k>', 'MCTS iterations per task', intArg('--iterations', 1), 30)
     .option('--n <k>', 'candidates per expansion and per Q-guided step', intArg('--n', 2), 5)
     .option('--max-depth <d>', "depth limit (default: the env's)", intArg('--max-depth', 1))
@@ -80,6 +89,7 @@ export function registerDemo(program: Command): void {
     .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'all-siblings')
     .option('--min-gap <g>', 'drop pairs whose Q gap is below this', floatArg('--min-gap', 0), 0)
     .option('--epochs <k>', 'Q-value model training epochs (early stopping still applies)', intArg('--epochs', 1))
+    .option('--folds <k>', 'K-fold cross-fitting over the train + test tasks: each task is tested once, by a model trained on the other folds (for small data sets)', intArg('--folds', 1), 1)
     .option('--quick', `a small configuration for CI (${QUICK.trainTasks} train / ${QUICK.testTasks} test tasks, ${QUICK.iterations} iterations)`)
     .option('--out <dir>', 'run folder (default: runs/demo-<env>-<time>)')
     .option('--json', 'print the results as one JSON object')
@@ -91,6 +101,7 @@ export function registerDemo(program: Command): void {
         if (!explicit('testTasks')) flags.testTasks = QUICK.testTasks;
         if (!explicit('iterations')) flags.iterations = QUICK.iterations;
       }
+      if (!flags.data && !flags.webshopUrl) flags.data = flags.quick ? undefined : DEMO_DATA[flags.env];
       const bundle = await loadEnv(flags);
       const train = bundle.tasks.splits.train ?? [];
       const test = bundle.tasks.splits.test ?? [];
@@ -121,6 +132,7 @@ export function registerDemo(program: Command): void {
         pairStrategy: flags.pairStrategy,
         minGap: flags.minGap,
         epochs: flags.epochs,
+        folds: flags.folds,
         outDir,
         hooks: {
           stage: (name, detail) => {

@@ -1,3 +1,4 @@
+import { pythonStrRepr } from '../../text/python-repr.js';
 /** Text helpers of the HotPotQA env: title keys, the retrieval analyzer, sentences, Python reprs. */
 
 /** Lowercase, accents removed (NFKD + combining marks dropped). */
@@ -61,21 +62,6 @@ export function splitSentences(paragraph: string): string[] {
   return out;
 }
 
-/** Python's `repr()` of a str: single quotes unless the text has `'` and no `"`. */
-export function pythonStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (/[\x00-\x1f\x7f]/.test(ch)) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
-}
 
 /** Python's `repr()` of a list of str, e.g. `['Ed Wood', "Ed Wood's films"]`. */
 export function pythonListRepr(items: readonly string[]): string {

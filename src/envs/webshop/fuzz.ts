@@ -3,26 +3,12 @@
  * so the ratio is difflib's Ratcliff/Obershelp `SequenceMatcher(None, a, b).ratio()`
  * (webshop-spec §4.6). Strings are handled as code points, like Python.
  */
-
-/** Python `repr` of a str (enough for option pairs: quotes, backslash and common escapes). */
-export function pyReprString(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let body = '';
-  for (const ch of s) {
-    if (ch === '\\') body += '\\\\';
-    else if (ch === quote) body += `\\${quote}`;
-    else if (ch === '\n') body += '\\n';
-    else if (ch === '\r') body += '\\r';
-    else if (ch === '\t') body += '\\t';
-    else body += ch;
-  }
-  return `${quote}${body}${quote}`;
-}
+import { pythonStrRepr } from '../../text/python-repr.js';
 
 /** Python `str(x)` for the values token_set_ratio sees: strings, or (name, value) tuples. */
 export function pyStr(x: string | readonly string[]): string {
   if (typeof x === 'string') return x;
-  const items = x.map(pyReprString);
+  const items = x.map(pythonStrRepr);
   return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
 }
 

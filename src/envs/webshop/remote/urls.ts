@@ -3,7 +3,7 @@
  * Keywords travel as the Python repr of the keyword list and options as the repr of a
  * dict, as the app's own links do; the app reads both back with `literal_eval`.
  */
-import { pyReprString } from '../fuzz.js';
+import { pythonStrRepr } from '../../../text/python-repr.js';
 
 export type RemotePage = 'init' | 'results' | 'item' | 'sub' | 'done';
 
@@ -26,13 +26,13 @@ export interface RemoteWebshopState {
 
 /** Python `repr(list_of_str)`. */
 export function pyReprList(items: readonly string[]): string {
-  return `[${items.map(pyReprString).join(', ')}]`;
+  return `[${items.map(pythonStrRepr).join(', ')}]`;
 }
 
 /** Python `repr(dict_of_str)`, keys in insertion order. */
 export function pyReprDict(obj: Readonly<Record<string, string>>): string {
   return `{${Object.entries(obj)
-    .map(([k, v]) => `${pyReprString(k)}: ${pyReprString(v)}`)
+    .map(([k, v]) => `${pythonStrRepr(k)}: ${pythonStrRepr(v)}`)
     .join(', ')}}`;
 }
 
