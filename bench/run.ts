@@ -12,7 +12,8 @@ interface BenchTable {
   rows: Array<Record<string, string | number>>;
 }
 
-const MODULES = ['mcts', 'qmodel', 'webshop'];
+// gguf needs the optional node-llama-cpp and takes ~2.5 minutes.
+const MODULES = ['mcts', 'qmodel', 'webshop', 'gguf'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

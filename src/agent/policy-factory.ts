@@ -1,4 +1,4 @@
-/** Turns a `--policy` spec into a Policy: `heuristic` or `openai:<model>`. */
+/** Turns a `--policy` spec into a Policy: `heuristic`, `openai:<model>` or `gguf:<model.gguf>`. */
 import { UserError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 
@@ -18,7 +18,7 @@ export interface PolicyOptions {
   maxRetries: number;
 }
 
-export const POLICY_SPECS = 'heuristic | openai:<model>';
+export const POLICY_SPECS = 'heuristic | openai:<model> | gguf:<model.gguf>[,ctx=N] (needs the optional node-llama-cpp)';
 
 export async function createPolicy(spec: string, options: PolicyOptions): Promise<Policy> {
   if (spec === 'heuristic') {
@@ -30,6 +30,11 @@ export async function createPolicy(spec: string, options: PolicyOptions): Promis
     if (!model) throw new UserError('--policy openai:<model> needs a model name, e.g. openai:gpt-4o-mini');
     const { createOpenAIPolicy } = await import('../llm/openai-policy.js');
     return createOpenAIPolicy(model, options);
+  }
+  if (spec.startsWith('gguf:')) {
+    // In-process GGUF model; node-llama-cpp is optional and imported only here (src/gguf/runtime.ts).
+    const { loadGgufPolicy } = await import('../gguf/policy.js');
+    return loadGgufPolicy(spec, options);
   }
   throw new UserError(`unknown policy "${spec}" (expected ${POLICY_SPECS})`);
 }

@@ -8,6 +8,9 @@
  */
 import type { Message } from '../core/messages.js';
 import { UserError } from '../core/errors.js';
+import type { StepContext } from '../core/messages.js';
+import { qModelMessages } from '../agent/conversation.js';
+import { parseReply } from '../agent/parse.js';
 
 export interface ChatTemplate {
   name: string;
@@ -66,4 +69,19 @@ export function renderForScoring(template: ChatTemplate, prompt: readonly Messag
   const spanStart = text.length;
   text += reply + template.end;
   return { text, spanStart };
+}
+
+/**
+ * The texts an implicit Q-value model scores for each candidate: qModelMessages(context)
+ * (exactly what the pairs store) rendered with the reply. Candidates without an action get
+ * Q = 0 and are left out, so no model call is spent on them.
+ */
+export function scoringTexts(template: ChatTemplate, context: StepContext, candidates: readonly string[]): Array<{ index: number; scoring: ScoringText }> {
+  const prompt = qModelMessages(context);
+  const out: Array<{ index: number; scoring: ScoringText }> = [];
+  candidates.forEach((candidate, index) => {
+    if (parseReply(candidate).action === '') return;
+    out.push({ index, scoring: renderForScoring(template, prompt, candidate) });
+  });
+  return out;
 }

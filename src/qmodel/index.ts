@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { QModel } from '../core/qmodel.js';
 import { UserError } from '../core/errors.js';
 import { LLM_SPEC_USAGE } from './llm-spec.js';
+import { GGUF_QMODEL_USAGE } from '../gguf/spec.js';
 import { isLearnedModelDir, loadLearnedQModel } from './store.js';
 
 export { trainQModel, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainResult, type EpochStats } from './train.js';
@@ -14,12 +15,17 @@ export { readPairsFile, type TrainingPair } from './pairs.js';
 export { LearnedQModel } from './learned.js';
 // The LLM implicit model (and the OpenAI SDK it needs) is imported lazily: see ./llm-implicit.js.
 
-export const QMODEL_SPECS = `a folder from \`stepq train\` | ${LLM_SPEC_USAGE}`;
+export const QMODEL_SPECS = `a folder from \`stepq train\` | ${LLM_SPEC_USAGE} | ${GGUF_QMODEL_USAGE}`;
 
 export async function loadQModel(spec: string): Promise<QModel> {
   if (spec.startsWith('llm:')) {
     const { createLlmQModel } = await import('./llm-implicit.js');
     return createLlmQModel(spec);
+  }
+  if (spec.startsWith('gguf:')) {
+    // In-process GGUF models through the optional node-llama-cpp (imported lazily).
+    const { loadGgufQModel } = await import('../gguf/implicit-qmodel.js');
+    return loadGgufQModel(spec);
   }
   if (existsSync(spec)) {
     if (!isLearnedModelDir(spec)) throw new UserError(`--qmodel ${spec}: not a model folder (no model.json; train one with \`stepq train\`)`);

@@ -10,11 +10,9 @@
  */
 import type { StepContext } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
-import { parseReply } from '../agent/parse.js';
-import { qModelMessages } from '../agent/conversation.js';
 import { createLlmClient, type LlmClient } from '../llm/client.js';
 import { LlmError, toLlmError } from '../llm/errors.js';
-import { chatTemplate, renderForScoring, type ChatTemplate, type ScoringText } from './chat-templates.js';
+import { chatTemplate, scoringTexts, type ChatTemplate, type ScoringText } from './chat-templates.js';
 import { parseLlmSpec, type Endpoint, type LlmQModelSpec } from './llm-spec.js';
 import { readChoiceTokens, ResponseShapeError, spanLogprob } from './token-span.js';
 
@@ -51,13 +49,7 @@ export class LlmImplicitQModel implements QModel {
 
   /** The texts scored for each candidate, in the order sent; empty actions are left out. */
   scoringTexts(context: StepContext, candidates: readonly string[]): Array<{ index: number; scoring: ScoringText }> {
-    const prompt = qModelMessages(context);
-    const out: Array<{ index: number; scoring: ScoringText }> = [];
-    candidates.forEach((candidate, index) => {
-      if (parseReply(candidate).action === '') return; // no action: Q = 0, nothing to ask
-      out.push({ index, scoring: renderForScoring(this.template, prompt, candidate) });
-    });
-    return out;
+    return scoringTexts(this.template, context, candidates);
   }
 
   async score(context: StepContext, candidates: readonly string[]): Promise<number[]> {

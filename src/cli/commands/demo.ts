@@ -7,6 +7,7 @@ import type { Interval } from '../../eval/stats.js';
 import { addEnvOptions, addPolicyOptions, floatArg, intArg, loadEnv, loadPolicy, type EnvFlags, type PolicyFlags } from '../options.js';
 import { startProgress, type Progress } from '../progress.js';
 import { renderTable } from '../table.js';
+import { writeReport } from '../../view/report.js';
 
 interface DemoFlags extends EnvFlags, PolicyFlags {
   trainTasks: number;
@@ -84,9 +85,8 @@ export function registerDemo(program: Command): void {
     .option('--n <k>', 'candidates per expansion and per Q-guided step', intArg('--n', 2), 5)
     .option('--max-depth <d>', "depth limit (default: the env's)", intArg('--max-depth', 1))
     .option('--concurrency <k>', 'tasks run in parallel', intArg('--concurrency', 1), 4)
-    // all-siblings gives several times more pairs per tree than the method's best-path rule;
-    // docs/RESULTS.md compares the two.
-    .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'all-siblings')
+    // The method's best-path rule; docs/RESULTS.md compares it with all-siblings.
+    .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'best-path')
     .option('--min-gap <g>', 'drop pairs whose Q gap is below this', floatArg('--min-gap', 0), 0)
     .option('--epochs <k>', 'Q-value model training epochs (early stopping still applies)', intArg('--epochs', 1))
     .option('--folds <k>', 'K-fold cross-fitting over the train + test tasks: each task is tested once, by a model trained on the other folds (for small data sets)', intArg('--folds', 1), 1)
@@ -154,10 +154,11 @@ export function registerDemo(program: Command): void {
         },
       });
       stop();
+      const report = writeReport(outDir);
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...result, outDir })}\n`);
+        process.stdout.write(`${JSON.stringify({ ...result, outDir, report })}\n`);
         return;
       }
-      process.stdout.write(`\n${renderResult(result)}\n\nrun folder: ${outDir} (trees, pairs.jsonl, qmodel/, eval/, results.json)\n`);
+      process.stdout.write(`\n${renderResult(result)}\n\nrun folder: ${outDir} (trees, pairs.jsonl, qmodel/, eval/, results.json)\nreport: ${report} (browse the run: stepq view ${outDir})\n`);
     });
 }

@@ -6,6 +6,8 @@ import { registerDemo } from './demo.js';
 import { registerTrain } from './train.js';
 import { registerServePolicy } from './serve-policy.js';
 import { registerData } from './data.js';
+import { registerView } from './view.js';
+import { registerReport } from './report.js';
 
 /** Every subcommand registers itself on the program; add new ones here. */
 export const commands: Array<(program: Command) => void> = [
@@ -16,4 +18,6 @@ export const commands: Array<(program: Command) => void> = [
   registerEval,
   registerServePolicy,
   registerData,
+  registerView,
+  registerReport,
 ];

@@ -230,7 +230,7 @@ export function generateShopCatalog({ n, seed }: GenerateOptions): ShopCatalog {
   const catalog: ShopCatalog = { items: [], insV2: {}, humanIns: {} };
   for (let f = 0; catalog.items.length < n; f++) {
     const family = buildFamily(seed, f);
-    const { type, brand, rng, goal } = family;
+    const { type, brand, rng } = family;
     const sharedOptions = new Map<string, RawOptionValue>();
     for (const member of family.members) {
       if (catalog.items.length >= n) break;
