@@ -13,7 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fixture } from '../testing/shared.js';
 import { startViewer, type Viewer } from './server.js';
 import { writeReport } from './report.js';
-import { writeScaleRun } from './scale-fixture.js';
+import { writeScaleRun } from './testing/scale-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: browser tests skipped (CI installs Debian's chromium package)`;

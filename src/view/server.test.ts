@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { rmSync } from 'node:fs';
 import { fixture } from '../testing/shared.js';
-import { writeScaleRun } from './scale-fixture.js';
+import { writeScaleRun } from './testing/scale-fixture.js';
 import { startViewer, type Viewer } from './server.js';
 
 /** A raw GET (fetch would normalise `..` away before sending). */

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TREE_FORMAT, type TreeNode } from '../data/tree.js';
+import { TREE_FORMAT, type TreeNode } from '../../data/tree.js';
 
 function node(depth: number, index: number, q: number, children: TreeNode[] = []): TreeNode {
   const action = `Search[entity ${depth}.${index}]`;
