@@ -32,3 +32,16 @@ test('qguided without a Q-value model is a user error', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /needs --qmodel/);
 });
+
+test('eval says why episodes failed when the LLM cannot be reached, and exits 1', async () => {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const r = stepq('eval', '--policy', 'openai:m', '--base-url', `http://127.0.0.1:${port}/v1`, '--tasks', '0-1', '--retries', '0', '--json');
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).errors, 2);
+  assert.match(r.stderr, /2 episode\(s\) failed/);
+  assert.match(r.stderr, /could not connect/);
+});

@@ -42,6 +42,7 @@ export function registerEval(program: Command): void {
       const policy = await loadPolicy(flags, bundle.env.name);
       const qmodel = flags.qmodel ? await (await import('../../qmodel/index.js')).loadQModel(flags.qmodel) : undefined;
       let successes = 0;
+      const errors = new Map<string, number>();
       const progress = startProgress(`eval ${flags.algorithm}`, taskIds.length, { quiet: flags.json, fields: ['success'] });
       const { summary } = await runEval({
         env: bundle.env,
@@ -56,17 +57,24 @@ export function registerEval(program: Command): void {
         outDir: flags.out,
         onEpisode: (t) => {
           if (t.success) successes++;
+          if (t.error) errors.set(t.error, (errors.get(t.error) ?? 0) + 1);
           progress.tick(1, { success: successes });
         },
       });
       progress.stop();
+      if (errors.size > 0) {
+        // Episodes that could not run (e.g. the LLM failed after retries) count as failures;
+        // say why, most frequent first, and exit non-zero so scripts notice.
+        const lines = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([msg, count]) => `  ${count} x ${msg}`);
+        process.stderr.write(`stepq: ${summary.errors} episode(s) failed with an error (counted as failures):\n${lines.join('\n')}\n`);
+        process.exitCode = 1;
+      }
       if (flags.json) {
         const { env, algorithm, policy: p, tasks, successRate, avgReward, f1, llmCalls, promptTokens, completionTokens, wallSeconds, errors } = summary;
         process.stdout.write(`${JSON.stringify({ env, algorithm, policy: p, tasks, successRate, avgReward, f1, llmCalls, promptTokens, completionTokens, wallSeconds, errors })}\n`);
         return;
       }
       process.stdout.write(`${renderTable([{ ...summary, qmodel: summary.qmodel ?? '-' }], ['env', 'algorithm', 'policy', 'n', 'tasks', 'successRate', 'avgReward', 'f1', 'llmCalls', 'promptTokens', 'completionTokens', 'errors', 'wallSeconds'])}\n`);
-      if (summary.errors > 0) process.stderr.write(`stepq: ${summary.errors} episode(s) failed with an error; see "error" in the trajectories.\n`);
       if (flags.out) process.stdout.write(`trajectories: ${flags.out}/trajectories.jsonl\n`);
     });
 }
