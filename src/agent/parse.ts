@@ -170,3 +170,26 @@ export function canonicalText(thought: string, action: string): string {
 export function actionKey(action: string): string {
   return collapse(action).toLowerCase().replace(/\s*\[\s*/, '[').replace(/\s*\]$/, ']');
 }
+
+/**
+ * The distinct steps of a batch of replies: dedup on the normalised action, first occurrence
+ * wins (the method's rule for expansion and for Q-guided acting), plus, for every raw reply,
+ * the index of its distinct step.
+ */
+export function distinctSteps(replies: readonly string[]): { steps: ParsedStep[]; sourceOf: number[] } {
+  const indexByKey = new Map<string, number>();
+  const steps: ParsedStep[] = [];
+  const sourceOf: number[] = [];
+  for (const raw of replies) {
+    const step = parseReply(raw);
+    const key = actionKey(step.action);
+    let index = indexByKey.get(key);
+    if (index === undefined) {
+      index = steps.length;
+      indexByKey.set(key, index);
+      steps.push(step);
+    }
+    sourceOf.push(index);
+  }
+  return { steps, sourceOf };
+}

@@ -9,7 +9,7 @@ import { addUsage, emptyUsage, type Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { policyMessages } from '../agent/conversation.js';
-import { actionKey, parseReply } from '../agent/parse.js';
+import { distinctSteps } from '../agent/parse.js';
 import type { Algorithm, CandidateLog, StepLog, Trajectory } from './trajectory.js';
 
 export interface EpisodeOptions {
@@ -21,28 +21,6 @@ export interface EpisodeOptions {
   qmodel?: QModel;
   maxDepth: number;
   seed: number;
-}
-
-/**
- * Distinct parsed candidates, first occurrence wins (dedup on the normalised action),
- * and for every raw reply the index of its distinct candidate.
- */
-export function distinctCandidates(replies: readonly string[]): { candidates: CandidateLog[]; sourceOf: number[] } {
-  const indexByKey = new Map<string, number>();
-  const candidates: CandidateLog[] = [];
-  const sourceOf: number[] = [];
-  for (const raw of replies) {
-    const step = parseReply(raw);
-    const key = actionKey(step.action);
-    let index = indexByKey.get(key);
-    if (index === undefined) {
-      index = candidates.length;
-      indexByKey.set(key, index);
-      candidates.push({ text: step.text, action: step.action });
-    }
-    sourceOf.push(index);
-  }
-  return { candidates, sourceOf };
 }
 
 function argmax(values: readonly number[]): number {
@@ -80,7 +58,8 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
       const context: StepContext = { env: env.name, taskId, task: reset.observation, history };
       const reply = await policy.propose(policyMessages(context), base.n, { seed: seedFrom(options.seed, taskId, depth) });
       addUsage(usage, reply.usage);
-      const { candidates, sourceOf } = distinctCandidates(reply.candidates);
+      const { steps: distinct, sourceOf } = distinctSteps(reply.candidates);
+      const candidates: CandidateLog[] = distinct.map((step) => ({ text: step.text, action: step.action }));
       if (candidates.length === 0) candidates.push({ text: '', action: '' });
       let chosen = 0;
       // A uniform pick among the n raw samples (not among distinct actions), so the control

@@ -10,8 +10,8 @@ import type { Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
 import { writeJsonAtomic } from '../core/fs.js';
 import { collectTrees, type CollectSummary } from '../search/collect.js';
-import { buildPairs, readTreeFolder, type PairStrategy } from '../data/pairs.js';
-import type { TreeFile } from '../data/tree.js';
+import { buildPairs, type PairStrategy } from '../data/pairs.js';
+import { treeFileName, type TreeFile } from '../data/tree.js';
 import { UserError } from '../core/errors.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { trainQModel, saveQModel, type EpochStats, type TrainResult } from '../qmodel/index.js';
@@ -103,7 +103,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const folds = makeFolds(options.trainTaskIds, options.testTaskIds, options.folds ?? 1, options.seed);
   const collectIds = options.qmodel ? [] : [...new Set(folds.flatMap((f) => f.train))];
   let collect: CollectSummary | undefined;
-  let trees: TreeFile[] = [];
+  const trees: TreeFile[] = [];
 
   if (collectIds.length > 0) {
     hooks?.stage?.('collect', `${collectIds.length} train tasks, ${options.iterations} MCTS iterations, n=${options.n}`);
@@ -114,9 +114,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       outDir: join(options.outDir, 'collect'),
       config: { iterations: options.iterations, n: options.n, c: 1.41, maxDepth: options.maxDepth, earlyStop: false, seed: options.seed },
       concurrency: options.concurrency,
-      onTask: (_event, summary) => hooks?.collectTask?.(summary),
+      onTask: (event, summary) => {
+        if (event.tree) trees.push(event.tree);
+        hooks?.collectTask?.(summary);
+      },
     });
-    trees = readTreeFolder(join(options.outDir, 'collect')).trees;
+    // Completion order depends on scheduling; file-name order keeps pairs (and training) reproducible.
+    trees.sort((a, b) => (treeFileName(a.taskId) < treeFileName(b.taskId) ? -1 : 1));
   }
 
   const trajectories: Record<string, Trajectory[]> = Object.fromEntries(ARMS.map((a) => [a, []]));

@@ -7,7 +7,6 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { writeJsonAtomic } from '../core/fs.js';
-import { parseJsonlText } from '../core/validate.js';
 import { runEpisode, type EpisodeOptions } from './episode.js';
 import { trajectorySchema, type Algorithm, type Trajectory } from './trajectory.js';
 
@@ -59,17 +58,20 @@ export function summarize(trajectories: readonly Trajectory[], meta: Omit<EvalSu
 
 function readExisting(file: string): Trajectory[] {
   if (!existsSync(file)) return [];
-  // A line cut short by a crash is dropped; everything before it is kept.
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const good = lines.filter((line) => {
-    if (!line.trim()) return false;
+  // A line cut short by a crash (or otherwise unreadable) is dropped; the others are kept.
+  const out: Trajectory[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let value: unknown;
     try {
-      return trajectorySchema.safeParse(JSON.parse(line)).success;
+      value = JSON.parse(line);
     } catch {
-      return false;
+      continue;
     }
-  });
-  return parseJsonlText(file, good.join('\n'), trajectorySchema);
+    const parsed = trajectorySchema.safeParse(value);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out;
 }
 
 export async function runEval(options: EvalOptions): Promise<{ trajectories: Trajectory[]; summary: EvalSummary }> {

@@ -15,7 +15,7 @@ import type { StepContext } from '../core/messages.js';
 import { addUsage, emptyUsage, type Policy, type Usage } from '../core/policy.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { policyMessages } from '../agent/conversation.js';
-import { actionKey, parseReply } from '../agent/parse.js';
+import { distinctSteps, parseReply } from '../agent/parse.js';
 import { bestPathOf, countNodes, historyOf, TREE_FORMAT, type TreeFile, type TreeNode } from '../data/tree.js';
 import type { SearchAlgorithm, SearchConfig, SearchRunOptions } from './types.js';
 
@@ -206,14 +206,9 @@ class MctsRun {
       signal: this.options.signal,
     });
     addUsage(this.usage, reply.usage);
-    const seen = new Set<string>();
-    for (const raw of reply.candidates) {
-      // An unreadable reply keeps its empty action: the env rejects it and the child's
-      // low Q makes it a useful rejected example (the Q-model learns to avoid it).
-      const step = parseReply(raw);
-      const key = actionKey(step.action);
-      if (seen.has(key)) continue;
-      seen.add(key);
+    // An unreadable reply keeps its empty action: the env rejects it and the child's
+    // low Q makes it a useful rejected example (the Q-model learns to avoid it).
+    for (const step of distinctSteps(reply.candidates).steps) {
       const result = await env.step(structuredClone(leaf.state), step.action);
       const depth = leaf.depth + 1;
       const child = newNode({
