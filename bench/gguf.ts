@@ -16,17 +16,34 @@ import { qModelMessages, policyMessages } from '../src/agent/conversation.js';
 import { chatTemplate, renderForScoring } from '../src/qmodel/chat-templates.js';
 import { loadGgufQModel } from '../src/gguf/implicit-qmodel.js';
 import { loadGgufPolicy } from '../src/gguf/policy.js';
-import { disposeGgufRuntime, ggufThreads, loadGgufModel, nodeLlamaCppAvailable, NODE_LLAMA_CPP_INSTALL } from '../src/gguf/runtime.js';
+import {
+  disposeGgufRuntime,
+  ggufThreads,
+  loadGgufModel,
+  nodeLlamaCppAvailable,
+  NODE_LLAMA_CPP_INSTALL,
+} from '../src/gguf/runtime.js';
 import { SharedSequence, withBos } from '../src/gguf/sequence.js';
 import { teacherForcedLogprobs } from '../src/gguf/teacher-forcing.js';
 import { writeTinyModel, type TinyModelOptions } from '../src/gguf/testing/tiny-model.js';
 
 type Row = Record<string, string | number>;
 
-const SHAPES: Omit<TinyModelOptions, 'seed'> = { vocabSize: 32_000, embedding: 768, layers: 8, feedForward: 2048, heads: 12, headsKv: 4, contextLength: 4096 };
+const SHAPES: Omit<TinyModelOptions, 'seed'> = {
+  vocabSize: 32_000,
+  embedding: 768,
+  layers: 8,
+  feedForward: 2048,
+  heads: 12,
+  headsKv: 4,
+  contextLength: 4096,
+};
 const N = 5;
 const ACTION_TOKENS = [8, 32, 64];
-const WORDS = 'the film was directed by a person born in the city where the river meets the sea and later moved to another country to study music'.split(' ');
+const WORDS =
+  'the film was directed by a person born in the city where the river meets the sea and later moved to another country to study music'.split(
+    ' ',
+  );
 
 function round(x: number, digits = 1): number {
   return Number(x.toFixed(digits));
@@ -39,18 +56,28 @@ function best(xs: number[]): number {
 
 /** A HotPotQA-like decision point with 3 prior steps (a ~1k-token Q-model prompt with this vocabulary). */
 function decisionPoint(): StepContext {
-  const obs = (k: number) => Array.from({ length: 60 }, (_, i) => WORDS[(i * 7 + k) % WORDS.length]).join(' ') + '.';
+  const obs = (k: number) =>
+    Array.from({ length: 60 }, (_, i) => WORDS[(i * 7 + k) % WORDS.length]).join(' ') + '.';
   return {
     env: 'hotpotqa',
     taskId: 'bench',
     task: 'Question: Which country did the director of the film move to in order to study music?',
-    history: [1, 2, 3].map((k) => ({ text: `Thought: I need to search step ${k}.\nAction: Search[topic ${k}]`, action: `Search[topic ${k}]`, observation: obs(k) })),
+    history: [1, 2, 3].map((k) => ({
+      text: `Thought: I need to search step ${k}.\nAction: Search[topic ${k}]`,
+      action: `Search[topic ${k}]`,
+      observation: obs(k),
+    })),
   };
 }
 
 export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
   if (!(await nodeLlamaCppAvailable())) {
-    return [{ title: 'GGUF models in-process', rows: [{ note: `skipped: node-llama-cpp is not installed (${NODE_LLAMA_CPP_INSTALL})` }] }];
+    return [
+      {
+        title: 'GGUF models in-process',
+        rows: [{ note: `skipped: node-llama-cpp is not installed (${NODE_LLAMA_CPP_INSTALL})` }],
+      },
+    ];
   }
   const dir = mkdtempSync(join(tmpdir(), 'stepq-bench-gguf-'));
   try {
@@ -71,7 +98,10 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
 
     // Prefill: the Q-model prompt from an empty cache.
     const prompt = renderForScoring(template, qModelMessages(context), '');
-    const promptTokens = withBos(model, model.tokenize(prompt.text.slice(0, prompt.spanStart), true));
+    const promptTokens = withBos(
+      model,
+      model.tokenize(prompt.text.slice(0, prompt.spanStart), true),
+    );
     const prefill: number[] = [];
     for (let i = 0; i < 3; i++) {
       await shared.sequence.clearHistory();
@@ -90,8 +120,18 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
     await llamaContext.dispose();
 
     const throughput: Row[] = [
-      { measurement: 'prefill (prompt, empty cache)', tokens: promptTokens.length, 'best ms': round(best(prefill)), 'tokens / s': round((promptTokens.length / best(prefill)) * 1000) },
-      { measurement: 'teacher-forced scoring (logits at each position, prompt cached)', tokens: continuation.length, 'best ms': round(best(scoring)), 'tokens / s': round((continuation.length / best(scoring)) * 1000) },
+      {
+        measurement: 'prefill (prompt, empty cache)',
+        tokens: promptTokens.length,
+        'best ms': round(best(prefill)),
+        'tokens / s': round((promptTokens.length / best(prefill)) * 1000),
+      },
+      {
+        measurement: 'teacher-forced scoring (logits at each position, prompt cached)',
+        tokens: continuation.length,
+        'best ms': round(best(scoring)),
+        'tokens / s': round((continuation.length / best(scoring)) * 1000),
+      },
     ];
 
     // Q-guided decisions: the policy samples N candidates of up to L tokens, then Q scores them.
@@ -99,7 +139,11 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
     const qmodel = await loadGgufQModel(`gguf:${policyPath},ref=${refPath}`);
     const messages = policyMessages(context);
     for (const L of ACTION_TOKENS) {
-      const policy = await loadGgufPolicy(`gguf:${policyPath},ctx=4096`, { temperature: 1, topP: 0.9, maxTokens: L }, { stop: [] });
+      const policy = await loadGgufPolicy(
+        `gguf:${policyPath},ctx=4096`,
+        { temperature: 1, topP: 0.9, maxTokens: L },
+        { stop: [] },
+      );
       await policy.propose(messages, 1, { seed: 0 }); // warm the prompt cache, as after the first step of an episode
       // Best of repetitions: this machine's 2 cores are shared with other jobs.
       const gen: number[] = [];
@@ -114,10 +158,14 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
       // Score candidates of L tokens of realistic text (the random model's samples are gibberish).
       const candidates = Array.from({ length: N }, (_, c) => {
         let words = '';
-        for (let i = 0; model.tokenize(`Thought: ${words}\nAction: Search[x]`).length < L; i++) words += `${WORDS[(i + c * 5) % WORDS.length]} `;
+        for (let i = 0; model.tokenize(`Thought: ${words}\nAction: Search[x]`).length < L; i++)
+          words += `${WORDS[(i + c * 5) % WORDS.length]} `;
         return `Thought: ${words.trim()}\nAction: Search[x]`;
       });
-      await qmodel.score(context, candidates.map((c) => `${c} `)); // warm the prompt cache
+      await qmodel.score(
+        context,
+        candidates.map((c) => `${c} `),
+      ); // warm the prompt cache
       const score: number[] = [];
       for (let rep = 0; rep < 3; rep++) {
         const s0 = performance.now();
@@ -137,8 +185,14 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
     }
     await qmodel.dispose();
     return [
-      { title: `GGUF in-process throughput (random llama, vocab 32k, d=768, 8 layers, F32, ${round(sizeMb)} MB; ${threads} threads; written in ${round(writeSeconds)} s)`, rows: throughput },
-      { title: `GGUF Q-guided decision time (n = ${N}, policy + reference ${round(sizeMb)} MB each, prompt cached)`, rows: decisions },
+      {
+        title: `GGUF in-process throughput (random llama, vocab 32k, d=768, 8 layers, F32, ${round(sizeMb)} MB; ${threads} threads; written in ${round(writeSeconds)} s)`,
+        rows: throughput,
+      },
+      {
+        title: `GGUF Q-guided decision time (n = ${N}, policy + reference ${round(sizeMb)} MB each, prompt cached)`,
+        rows: decisions,
+      },
     ];
   } finally {
     await disposeGgufRuntime();

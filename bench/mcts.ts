@@ -26,21 +26,33 @@ async function bookkeeping(): Promise<BenchTable> {
   ]) {
     const tasks = ['t2', 't3', 't4', 't5'];
     // Warm-up (one full-size search) so JIT compilation is not in the measured part.
-    await new Mcts({ env: createToyEnv({ maxDepth }), policy: createScriptedPolicy() }, { iterations, n, c: 1.41, maxDepth, earlyStop: false, seed: 99 }).search('t2');
+    await new Mcts(
+      { env: createToyEnv({ maxDepth }), policy: createScriptedPolicy() },
+      { iterations, n, c: 1.41, maxDepth, earlyStop: false, seed: 99 },
+    ).search('t2');
     let nodes = 0;
     let steps = 0;
     let calls = 0;
     const started = performance.now();
     for (const task of tasks) {
       const env = createToyEnv({ maxDepth });
-      const tree = await new Mcts({ env, policy: createScriptedPolicy() }, { iterations, n, c: 1.41, maxDepth, earlyStop: false, seed: 1 }).search(task);
+      const tree = await new Mcts(
+        { env, policy: createScriptedPolicy() },
+        { iterations, n, c: 1.41, maxDepth, earlyStop: false, seed: 1 },
+      ).search(task);
       nodes += tree.stats.nodes;
       steps += env.steps;
       calls += tree.stats.llmCalls ?? 0;
     }
     const ms = performance.now() - started;
     rows.push({
-      n, maxDepth, 'iterations/task': iterations, tasks: tasks.length, nodes, 'env steps': steps, 'policy calls': calls,
+      n,
+      maxDepth,
+      'iterations/task': iterations,
+      tasks: tasks.length,
+      nodes,
+      'env steps': steps,
+      'policy calls': calls,
       'total ms': Number(ms.toFixed(1)),
       'µs/node': Number(((ms * 1000) / nodes).toFixed(1)),
       'µs/env step': Number(((ms * 1000) / steps).toFixed(1)),
@@ -54,12 +66,19 @@ async function bookkeeping(): Promise<BenchTable> {
 async function concurrency(): Promise<BenchTable | undefined> {
   const serveFile = fileURLToPath(new URL('../src/llm/serve-policy.ts', import.meta.url));
   if (!existsSync(serveFile)) return undefined;
-  const { startPolicyServer } = (await import(pathToFileURL(serveFile).href)) as typeof import('../src/llm/serve-policy.js');
+  const { startPolicyServer } = (await import(
+    pathToFileURL(serveFile).href
+  )) as typeof import('../src/llm/serve-policy.js');
   const { createHeuristicPolicy } = await import('../src/agent/heuristic/index.js');
   const { createEnvBundle } = await import('../src/envs/index.js');
   const { createPolicy } = await import('../src/agent/policy-factory.js');
   const latencyMs = 200;
-  const server = await startPolicyServer({ policyFor: createHeuristicPolicy, env: 'hotpotqa', port: 0, latencyMs });
+  const server = await startPolicyServer({
+    policyFor: createHeuristicPolicy,
+    env: 'hotpotqa',
+    port: 0,
+    latencyMs,
+  });
   const rows: BenchTable['rows'] = [];
   try {
     const bundle = await createEnvBundle({ env: 'hotpotqa', data: 'builtin:synthetic', seed: 0 });
@@ -69,18 +88,31 @@ async function concurrency(): Promise<BenchTable | undefined> {
     for (const k of [1, 4, 16]) {
       const taskIds = bundle.tasks.ids.slice(0, k * tasksPerWorker);
       const policy = await createPolicy('openai:heuristic', {
-        env: 'hotpotqa', baseUrl: server.baseUrl, apiKey: 'unused', temperature: 1, topP: 0.9, maxTokens: 256,
-        concurrency: 16, timeoutMs: 30_000, maxRetries: 0,
+        env: 'hotpotqa',
+        baseUrl: server.baseUrl,
+        apiKey: 'unused',
+        temperature: 1,
+        topP: 0.9,
+        maxTokens: 256,
+        concurrency: 16,
+        timeoutMs: 30_000,
+        maxRetries: 0,
       });
       const out = mkdtempSync(join(tmpdir(), 'stepq-bench-mcts-'));
       try {
         const summary = await collectTrees({
-          env: bundle.env, policy, taskIds, outDir: out, concurrency: k,
+          env: bundle.env,
+          policy,
+          taskIds,
+          outDir: out,
+          concurrency: k,
           config: { iterations: 2, n: 3, c: 1.41, maxDepth: 4, earlyStop: false, seed: 0 },
         });
         const ideal = (summary.llmCalls * latencyMs) / 1000 / k;
         rows.push({
-          concurrency: k, tasks: summary.tasks, 'LLM requests': summary.llmCalls,
+          concurrency: k,
+          tasks: summary.tasks,
+          'LLM requests': summary.llmCalls,
           'wall s': Number(summary.wallSeconds.toFixed(2)),
           'ideal s': Number(ideal.toFixed(2)),
           'wall / ideal': Number((summary.wallSeconds / ideal).toFixed(2)),

@@ -56,8 +56,18 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
       const loadMs = performance.now() - l0;
       const samples: number[] = [];
       const probe = pairs.slice(0, 1_000);
-      const candidatesOf = (p: TrainingPair, i: number) => [p.chosen, p.rejected, (probe[(i + 1) % probe.length] as TrainingPair).chosen, (probe[(i + 2) % probe.length] as TrainingPair).rejected, (probe[(i + 3) % probe.length] as TrainingPair).chosen];
-      for (let i = 0; i < 100; i++) model.scoreSync((probe[i] as TrainingPair).context, candidatesOf(probe[i] as TrainingPair, i)); // warm-up
+      const candidatesOf = (p: TrainingPair, i: number) => [
+        p.chosen,
+        p.rejected,
+        (probe[(i + 1) % probe.length] as TrainingPair).chosen,
+        (probe[(i + 2) % probe.length] as TrainingPair).rejected,
+        (probe[(i + 3) % probe.length] as TrainingPair).chosen,
+      ];
+      for (let i = 0; i < 100; i++)
+        model.scoreSync(
+          (probe[i] as TrainingPair).context,
+          candidatesOf(probe[i] as TrainingPair, i),
+        ); // warm-up
       for (let i = 0; i < probe.length; i++) {
         const p = probe[i] as TrainingPair;
         const s = performance.now();
@@ -77,7 +87,15 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
     rmSync(dir, { recursive: true, force: true });
   }
   return [
-    { title: 'Learned Q-value model: training on 10,000 synthetic pairs (default options, early stopping)', rows: trainRows },
-    { title: 'Learned Q-value model: load time and latency of scoring 5 candidates (1,000 decision points)', rows: scoreRows },
+    {
+      title:
+        'Learned Q-value model: training on 10,000 synthetic pairs (default options, early stopping)',
+      rows: trainRows,
+    },
+    {
+      title:
+        'Learned Q-value model: load time and latency of scoring 5 candidates (1,000 decision points)',
+      rows: scoreRows,
+    },
   ];
 }

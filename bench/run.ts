@@ -18,7 +18,9 @@ const MODULES = ['mcts', 'qmodel', 'webshop', 'gguf'];
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length ? wanted : MODULES;
-  console.log(`# stepq benchmarks (${new Date().toISOString()}, node ${process.version}, ${process.platform}/${process.arch})\n`);
+  console.log(
+    `# stepq benchmarks (${new Date().toISOString()}, node ${process.version}, ${process.platform}/${process.arch})\n`,
+  );
   for (const name of names) {
     const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
     if (!existsSync(file)) {

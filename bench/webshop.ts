@@ -66,5 +66,10 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
   const sizes = (process.env.WEBSHOP_BENCH_SIZES ?? '1000,100000').split(',').map(Number);
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await measure(n));
-  return [{ title: 'WebShop search: BM25 index build and query latency (targets p50 < 1 / 10 / 50 ms)', rows }];
+  return [
+    {
+      title: 'WebShop search: BM25 index build and query latency (targets p50 < 1 / 10 / 50 ms)',
+      rows,
+    },
+  ];
 }

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(entry)) {
-  console.error('stepq: dist/ is missing. Run `npm install` (or `npm run build`) in the stepq folder first.');
+  console.error(
+    'stepq: dist/ is missing. Run `npm install` (or `npm run build`) in the stepq folder first.',
+  );
   process.exit(2);
 }
 const { main } = await import(pathToFileURL(entry).href);

@@ -10,8 +10,16 @@ const ctx: StepContext = {
   taskId: 't1',
   task: 'Question: Where was the author of Grey Tides born?',
   history: [
-    { text: 'Thought: I need the author.\nAction: Search[Grey Tides]', action: 'Search[Grey Tides]', observation: 'Grey Tides is a novel by Ann Roe.' },
-    { text: 'Thought: Now the author.\nAction: Search[Ann Roe]', action: 'Search[Ann Roe]', observation: 'Ann Roe was born in Dunmore.\n' },
+    {
+      text: 'Thought: I need the author.\nAction: Search[Grey Tides]',
+      action: 'Search[Grey Tides]',
+      observation: 'Grey Tides is a novel by Ann Roe.',
+    },
+    {
+      text: 'Thought: Now the author.\nAction: Search[Ann Roe]',
+      action: 'Search[Ann Roe]',
+      observation: 'Ann Roe was born in Dunmore.\n',
+    },
   ],
 };
 
@@ -27,7 +35,8 @@ test('HotPotQA few-shot turns alternate user/assistant, each trajectory opens wi
       assert.match(m.content, /^(Question|Observation): \S/, `turn ${i}`);
     } else {
       const next = turns[i + 1];
-      if (next === undefined || next.content.startsWith('Question: ')) assert.match(m.content, /\nAction: Finish\[[^\]]+\]$/, `turn ${i}`);
+      if (next === undefined || next.content.startsWith('Question: '))
+        assert.match(m.content, /\nAction: Finish\[[^\]]+\]$/, `turn ${i}`);
     }
   }
 });
@@ -42,8 +51,12 @@ test('HotPotQA few-shot steps are canonical text with a valid action', () => {
 });
 
 test('HotPotQA few-shot observations use the env formats', () => {
-  const observations = hotpotqaPrompt.fewShot.filter((m) => m.content.startsWith('Observation: ')).map((m) => m.content);
-  assert.ok(observations.some((o) => /^Observation: Could not find .+\. Similar: \['.+'\]\.$/.test(o)));
+  const observations = hotpotqaPrompt.fewShot
+    .filter((m) => m.content.startsWith('Observation: '))
+    .map((m) => m.content);
+  assert.ok(
+    observations.some((o) => /^Observation: Could not find .+\. Similar: \['.+'\]\.$/.test(o)),
+  );
   assert.ok(observations.some((o) => /^Observation: \(Result \d+ \/ \d+\) /.test(o)));
   // A page preview shows at most five sentences.
   for (const o of observations.filter((x) => !/Could not find|\(Result/.test(x))) {

@@ -16,7 +16,10 @@ test('canonical two-line reply round-trips unchanged', () => {
 });
 
 test('one-line ReAct style and numbered labels', () => {
-  assert.deepEqual(parsed('Thought: look it up. Action: Lookup[born]'), ['look it up.', 'Lookup[born]']);
+  assert.deepEqual(parsed('Thought: look it up. Action: Lookup[born]'), [
+    'look it up.',
+    'Lookup[born]',
+  ]);
   assert.deepEqual(parsed('Thought 3: so the answer is 1901.\nAction 3: Finish[1901]'), [
     'so the answer is 1901.',
     'Finish[1901]',
@@ -49,7 +52,10 @@ test('missing, extra and nested brackets', () => {
   assert.equal(normalizeCommand('Search[A] and then Lookup[B]'), 'Search[A]');
   assert.equal(normalizeCommand('I will Search[Ada Lovelace] now'), 'Search[Ada Lovelace]');
   assert.equal(normalizeCommand('Search[Action: The Game]'), 'Search[Action: The Game]');
-  assert.equal(normalizeCommand('Finish[Thought: A Novel] Observation: x'), 'Finish[Thought: A Novel]');
+  assert.equal(
+    normalizeCommand('Finish[Thought: A Novel] Observation: x'),
+    'Finish[Thought: A Novel]',
+  );
 });
 
 test('WebShop values keep inner brackets, parentheses and colons', () => {
@@ -67,18 +73,26 @@ test('WebShop values keep inner brackets, parentheses and colons', () => {
 });
 
 test('a reply that runs on into an invented observation or next step', () => {
-  assert.deepEqual(parsed('Thought: a\nAction: Search[X]\nObservation: X is a city.\nThought: b\nAction: Finish[X]'), [
-    'a',
-    'Search[X]',
-  ]);
+  assert.deepEqual(
+    parsed(
+      'Thought: a\nAction: Search[X]\nObservation: X is a city.\nThought: b\nAction: Finish[X]',
+    ),
+    ['a', 'Search[X]'],
+  );
   assert.deepEqual(parsed('Thought: a Action: Search[X] Observation: fake'), ['a', 'Search[X]']);
   assert.deepEqual(parsed('Thought: a\nAction: Search[X\nObservation: fake'), ['a', 'Search[X]']);
-  assert.deepEqual(parsed('Thought 1: a\nAction 1: Search[A]\nAction 2: Search[B]'), ['a', 'Search[A]']);
+  assert.deepEqual(parsed('Thought 1: a\nAction 1: Search[A]\nAction 2: Search[B]'), [
+    'a',
+    'Search[A]',
+  ]);
 });
 
 test('command on the line after the label, and a value split across lines', () => {
   assert.deepEqual(parsed('Thought: a\nAction:\nLookup[born]'), ['a', 'Lookup[born]']);
-  assert.deepEqual(parsed('Thought: a\nAction: Search[New\nYork City]'), ['a', 'Search[New York City]']);
+  assert.deepEqual(parsed('Thought: a\nAction: Search[New\nYork City]'), [
+    'a',
+    'Search[New York City]',
+  ]);
 });
 
 test('the word "action" inside the thought does not steal the command', () => {
@@ -86,11 +100,22 @@ test('the word "action" inside the thought does not steal the command', () => {
     'the best course of action: read on.',
     'Lookup[born]',
   ]);
-  assert.deepEqual(parsed('Thought: next action: think. Action: Search[X]'), ['next action: think.', 'Search[X]']);
+  assert.deepEqual(parsed('Thought: next action: think. Action: Search[X]'), [
+    'next action: think.',
+    'Search[X]',
+  ]);
 });
 
 test('no action at all gives an empty (invalid) action, never a throw', () => {
-  for (const raw of ['', '   ', 'Thought: I am not sure what to do.', 'just some words', '[]', 'Action:', 'Action: ]]']) {
+  for (const raw of [
+    '',
+    '   ',
+    'Thought: I am not sure what to do.',
+    'just some words',
+    '[]',
+    'Action:',
+    'Action: ]]',
+  ]) {
     const p = parseReply(raw);
     assert.equal(typeof p.thought, 'string');
     assert.equal(p.text, canonicalText(p.thought, p.action));

@@ -68,7 +68,8 @@ function bracketArgument(s: string, open: number): string {
 
 function stripOuterBrackets(arg: string): string {
   let a = arg.trim();
-  while (a.startsWith('[') && a.endsWith(']') && bracketArgumentIsWhole(a)) a = a.slice(1, -1).trim();
+  while (a.startsWith('[') && a.endsWith(']') && bracketArgumentIsWhole(a))
+    a = a.slice(1, -1).trim();
   return a;
 }
 
@@ -131,10 +132,15 @@ function thoughtFrom(before: string): string {
 function findActionLabel(text: string): { index: number; end: number } | undefined {
   const all = [...text.matchAll(new RegExp(ACTION_LABEL.source, 'gi'))];
   if (all.length === 0) return undefined;
-  const span = (m: RegExpMatchArray) => ({ index: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  const span = (m: RegExpMatchArray) => ({
+    index: m.index ?? 0,
+    end: (m.index ?? 0) + m[0].length,
+  });
   const atLineStart = all.find((m) => /(?:^|\n)[\s`*_#>\-•]*$/.test(text.slice(0, m.index)));
   if (atLineStart) return span(atLineStart);
-  const commandLike = all.find((m) => /^[\s`*_"']*[A-Za-z_]+\s*[[(]/.test(text.slice((m.index ?? 0) + m[0].length)));
+  const commandLike = all.find((m) =>
+    /^[\s`*_"']*[A-Za-z_]+\s*[[(]/.test(text.slice((m.index ?? 0) + m[0].length)),
+  );
   return span(commandLike ?? (all[0] as RegExpMatchArray));
 }
 
@@ -168,7 +174,10 @@ export function canonicalText(thought: string, action: string): string {
 
 /** Dedup key: two candidates are the same step when their normalised actions are equal. */
 export function actionKey(action: string): string {
-  return collapse(action).toLowerCase().replace(/\s*\[\s*/, '[').replace(/\s*\]$/, ']');
+  return collapse(action)
+    .toLowerCase()
+    .replace(/\s*\[\s*/, '[')
+    .replace(/\s*\]$/, ']');
 }
 
 /**
@@ -176,7 +185,10 @@ export function actionKey(action: string): string {
  * wins (the method's rule for expansion and for Q-guided acting), plus, for every raw reply,
  * the index of its distinct step.
  */
-export function distinctSteps(replies: readonly string[]): { steps: ParsedStep[]; sourceOf: number[] } {
+export function distinctSteps(replies: readonly string[]): {
+  steps: ParsedStep[];
+  sourceOf: number[];
+} {
   const indexByKey = new Map<string, number>();
   const steps: ParsedStep[] = [];
   const sourceOf: number[] = [];

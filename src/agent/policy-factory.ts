@@ -18,7 +18,8 @@ export interface PolicyOptions {
   maxRetries: number;
 }
 
-export const POLICY_SPECS = 'heuristic | openai:<model> | gguf:<model.gguf>[,ctx=N] (needs the optional node-llama-cpp)';
+export const POLICY_SPECS =
+  'heuristic | openai:<model> | gguf:<model.gguf>[,ctx=N] (needs the optional node-llama-cpp)';
 
 export async function createPolicy(spec: string, options: PolicyOptions): Promise<Policy> {
   if (spec === 'heuristic') {
@@ -27,7 +28,8 @@ export async function createPolicy(spec: string, options: PolicyOptions): Promis
   }
   if (spec.startsWith('openai:')) {
     const model = spec.slice('openai:'.length);
-    if (!model) throw new UserError('--policy openai:<model> needs a model name, e.g. openai:gpt-4o-mini');
+    if (!model)
+      throw new UserError('--policy openai:<model> needs a model name, e.g. openai:gpt-4o-mini');
     const { createOpenAIPolicy } = await import('../llm/openai-policy.js');
     return createOpenAIPolicy(model, options);
   }

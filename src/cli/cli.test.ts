@@ -4,7 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../testing/shared.js';
 
 function stepq(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
 }
 
 test('--help lists the commands', () => {
@@ -39,7 +42,18 @@ test('eval says why episodes failed when the LLM cannot be reached, and exits 1'
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  const r = stepq('eval', '--policy', 'openai:m', '--base-url', `http://127.0.0.1:${port}/v1`, '--tasks', '0-1', '--retries', '0', '--json');
+  const r = stepq(
+    'eval',
+    '--policy',
+    'openai:m',
+    '--base-url',
+    `http://127.0.0.1:${port}/v1`,
+    '--tasks',
+    '0-1',
+    '--retries',
+    '0',
+    '--json',
+  );
   assert.equal(r.status, 1);
   assert.equal(JSON.parse(r.stdout).errors, 2);
   assert.match(r.stderr, /2 episode\(s\) failed/);

@@ -9,7 +9,8 @@ import { createPolicy, POLICY_SPECS } from '../agent/policy-factory.js';
 export function intArg(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
     return n;
   };
 }
@@ -17,7 +18,8 @@ export function intArg(name: string, min = 0) {
 export function floatArg(name: string, min = -Infinity, max = Infinity) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
     return n;
   };
 }
@@ -35,12 +37,31 @@ export interface EnvFlags {
 
 export function addEnvOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--env <name>', 'environment').choices([...ENV_NAMES]).default('hotpotqa'))
-    .option('--data <source>', 'data: a file in the official format, or builtin:synthetic[:N] (HotPotQA) / builtin:shop[:N] (WebShop); default: the built-in world')
-    .addOption(new Option('--wiki <mode>', 'HotPotQA pages: offline (paragraphs of the data file) or live (Wikipedia API, needs network)').choices(['offline', 'live']))
-    .option('--webshop-url <url>', 'WebShop: drive a running official WebShop server instead of the in-process env')
-    .option('--cache-dir <dir>', 'folder for on-disk caches (live Wikipedia, LLM responses with --llm-cache)')
-    .option('--tasks <ranges>', 'task indices into the selected split, e.g. 0-49 or 0-9,20-29 (default: all)')
+    .addOption(
+      new Option('--env <name>', 'environment').choices([...ENV_NAMES]).default('hotpotqa'),
+    )
+    .option(
+      '--data <source>',
+      'data: a file in the official format, or builtin:synthetic[:N] (HotPotQA) / builtin:shop[:N] (WebShop); default: the built-in world',
+    )
+    .addOption(
+      new Option(
+        '--wiki <mode>',
+        'HotPotQA pages: offline (paragraphs of the data file) or live (Wikipedia API, needs network)',
+      ).choices(['offline', 'live']),
+    )
+    .option(
+      '--webshop-url <url>',
+      'WebShop: drive a running official WebShop server instead of the in-process env',
+    )
+    .option(
+      '--cache-dir <dir>',
+      'folder for on-disk caches (live Wikipedia, LLM responses with --llm-cache)',
+    )
+    .option(
+      '--tasks <ranges>',
+      'task indices into the selected split, e.g. 0-49 or 0-9,20-29 (default: all)',
+    )
     .option('--split <name>', 'task split: all, train or test (default: all)', 'all')
     .option('--seed <n>', 'random seed', intArg('--seed'), 0);
 }
@@ -48,7 +69,10 @@ export function addEnvOptions(cmd: Command): Command {
 /** Parses `0-49,60,70-72` into sorted unique indices. */
 export function parseRanges(spec: string): number[] {
   const out = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
     if (!m) throw new UserError(`--tasks: cannot read "${part}" (expected e.g. 0-49 or 3,5,7)`);
     const a = Number(m[1]);
@@ -81,7 +105,10 @@ export function selectTasks(bundle: EnvBundle, flags: Pick<EnvFlags, 'split' | '
   if (!flags.tasks) return [...pool];
   const picked = parseRanges(flags.tasks);
   const bad = picked.find((i) => i >= pool.length);
-  if (bad !== undefined) throw new UserError(`--tasks: index ${bad} is out of range (split "${split}" has ${pool.length} tasks, 0-${pool.length - 1})`);
+  if (bad !== undefined)
+    throw new UserError(
+      `--tasks: index ${bad} is out of range (split "${split}" has ${pool.length} tasks, 0-${pool.length - 1})`,
+    );
   return picked.map((i) => pool[i] as string);
 }
 
@@ -101,14 +128,30 @@ export interface PolicyFlags {
 export function addPolicyOptions(cmd: Command): Command {
   return cmd
     .option('--policy <spec>', `agent policy: ${POLICY_SPECS}`, 'heuristic')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY')
+    .option(
+      '--base-url <url>',
+      'OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY',
+    )
     .option('--temperature <t>', 'sampling temperature', floatArg('--temperature', 0, 2), 1.0)
     .option('--top-p <p>', 'nucleus sampling top_p', floatArg('--top-p', 0, 1), 0.9)
     .option('--max-tokens <n>', 'max tokens per reply', intArg('--max-tokens', 1), 256)
-    .option('--llm-concurrency <k>', 'global limit of LLM requests in flight', intArg('--llm-concurrency', 1), 8)
-    .option('--llm-cache', 'cache LLM responses on disk (under --cache-dir) for reproducible re-runs')
+    .option(
+      '--llm-concurrency <k>',
+      'global limit of LLM requests in flight',
+      intArg('--llm-concurrency', 1),
+      8,
+    )
+    .option(
+      '--llm-cache',
+      'cache LLM responses on disk (under --cache-dir) for reproducible re-runs',
+    )
     .option('--timeout <ms>', 'LLM request timeout in ms', intArg('--timeout', 1), 60_000)
-    .option('--retries <n>', 'retries on 429/5xx/timeouts (exponential backoff)', intArg('--retries', 0), 4);
+    .option(
+      '--retries <n>',
+      'retries on 429/5xx/timeouts (exponential backoff)',
+      intArg('--retries', 0),
+      4,
+    );
 }
 
 export async function loadPolicy(flags: PolicyFlags, env: string): Promise<Policy> {

@@ -10,7 +10,11 @@ export interface Progress {
 
 const silent: Progress = { tick() {}, update() {}, stop() {} };
 
-export function startProgress(label: string, total: number, options: { quiet?: boolean; fields?: string[] } = {}): Progress {
+export function startProgress(
+  label: string,
+  total: number,
+  options: { quiet?: boolean; fields?: string[] } = {},
+): Progress {
   if (options.quiet || !process.stderr.isTTY) return silent;
   const extra = (options.fields ?? []).map((f) => `${f} {${f}}`).join(' | ');
   const bar = new cliProgress.SingleBar(

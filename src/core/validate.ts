@@ -100,7 +100,10 @@ export function readJsonFile<T extends z.ZodType>(file: string, schema: T): z.ou
  * Parses a JSON file holding an array and validates each record on its own, so the
  * error names the record (and its line) rather than the whole file.
  */
-export function readJsonArrayFile<T extends z.ZodType>(file: string, record: T): Array<z.output<T>> {
+export function readJsonArrayFile<T extends z.ZodType>(
+  file: string,
+  record: T,
+): Array<z.output<T>> {
   const text = readText(file);
   const value = parseJsonText(file, text);
   if (!Array.isArray(value)) throw new UserError(`${file}: expected a JSON array of records`);
@@ -112,7 +115,9 @@ export function readJsonArrayFile<T extends z.ZodType>(file: string, record: T):
       const off = offsets[index];
       const line = off === undefined ? '' : `line ${lineOf(text, off)}, `;
       const first = result.error.issues[0];
-      throw new UserError(`${file}: ${line}record ${index}: ${first ? describeIssue(first) : 'invalid'}`);
+      throw new UserError(
+        `${file}: ${line}record ${index}: ${first ? describeIssue(first) : 'invalid'}`,
+      );
     }
     return result.data;
   });
@@ -124,7 +129,11 @@ export function readJsonlFile<T extends z.ZodType>(file: string, record: T): Arr
   return parseJsonlText(file, text, record);
 }
 
-export function parseJsonlText<T extends z.ZodType>(file: string, text: string, record: T): Array<z.output<T>> {
+export function parseJsonlText<T extends z.ZodType>(
+  file: string,
+  text: string,
+  record: T,
+): Array<z.output<T>> {
   const out: Array<z.output<T>> = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -5,7 +5,15 @@
  * computed one is recorded in a sidecar `<file>.sha256` and later runs verify against it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -43,7 +51,8 @@ export function sidecarPath(file: string): string {
 
 function normaliseHex(hex: string, what: string): string {
   const h = hex.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(h)) throw new UserError(`${what}: "${hex}" is not a sha256 (64 hex digits)`);
+  if (!/^[0-9a-f]{64}$/.test(h))
+    throw new UserError(`${what}: "${hex}" is not a sha256 (64 hex digits)`);
   return h;
 }
 
@@ -80,7 +89,9 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   if (existsSync(dest)) {
     const have = await hashFile(dest);
     if (expected && have.sha256 !== expected) {
-      throw new UserError(`${dest} exists but its sha256 ${have.sha256} differs from ${expected} (from ${source}); delete it to download again`);
+      throw new UserError(
+        `${dest} exists but its sha256 ${have.sha256} differs from ${expected} (from ${source}); delete it to download again`,
+      );
     }
     if (!sidecar || (given && sidecar !== given)) writeSidecar(dest, have.sha256);
     return { path: dest, ...have, status: 'present', verified };
@@ -88,20 +99,29 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
 
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 600_000), redirect: 'follow' });
+    response = await fetch(url, {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 600_000),
+      redirect: 'follow',
+    });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new UserError(`cannot download ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message} (no network, or the host is down?)`);
+    throw new UserError(
+      `cannot download ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message} (no network, or the host is down?)`,
+    );
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new UserError(`cannot download ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    throw new UserError(
+      `cannot download ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    );
   }
 
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.download.tmp`;
   const total = Number(response.headers.get('content-length') ?? 0);
-  const progress = startProgress(options.label ?? 'download', total > 0 ? total : 0, { quiet: options.quiet });
+  const progress = startProgress(options.label ?? 'download', total > 0 ? total : 0, {
+    quiet: options.quiet,
+  });
   const hash = createHash('sha256');
   let bytes = 0;
   const meter = new Transform({
@@ -113,7 +133,11 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), meter, createWriteStream(tmp));
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      meter,
+      createWriteStream(tmp),
+    );
     const handle = await open(tmp, 'r+');
     try {
       await handle.sync();
@@ -122,14 +146,18 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     }
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new UserError(`cannot download ${url}: the transfer failed after ${bytes} bytes (${(err as Error).message})`);
+    throw new UserError(
+      `cannot download ${url}: the transfer failed after ${bytes} bytes (${(err as Error).message})`,
+    );
   } finally {
     progress.stop();
   }
   const sha256 = hash.digest('hex');
   if (expected && sha256 !== expected) {
     rmSync(tmp, { force: true });
-    throw new UserError(`checksum mismatch for ${url}: got sha256 ${sha256}, expected ${expected} (from ${source}); nothing was saved`);
+    throw new UserError(
+      `checksum mismatch for ${url}: got sha256 ${sha256}, expected ${expected} (from ${source}); nothing was saved`,
+    );
   }
   renameSync(tmp, dest);
   if (!sidecar || (given && sidecar !== given)) writeSidecar(dest, sha256);

@@ -13,7 +13,15 @@ import { UserError } from '../core/errors.js';
 import { writeJsonAtomic } from '../core/fs.js';
 import { readJsonFile } from '../core/validate.js';
 import { parseReply } from '../agent/parse.js';
-import { bestPathOf, countNodes, treeFileName, TREE_FORMAT, walkTree, type TreeFile, type TreeNode } from './tree.js';
+import {
+  bestPathOf,
+  countNodes,
+  treeFileName,
+  TREE_FORMAT,
+  walkTree,
+  type TreeFile,
+  type TreeNode,
+} from './tree.js';
 
 interface OfficialNode {
   state?: { action?: string | null; observation?: string | null; thought?: string | null } | null;
@@ -37,7 +45,11 @@ const officialMessageSchema = z.looseObject({
 
 const officialNodeSchema: z.ZodType<OfficialNode> = z.looseObject({
   state: z
-    .looseObject({ action: z.string().nullish(), observation: z.string().nullish(), thought: z.string().nullish() })
+    .looseObject({
+      action: z.string().nullish(),
+      observation: z.string().nullish(),
+      thought: z.string().nullish(),
+    })
     .nullish(),
   question: z.string().nullish(),
   get children() {
@@ -142,9 +154,13 @@ export interface ImportResult {
 export function importOfficialFolder(dir: string, outDir: string, env: string): ImportResult {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch (err) {
-    throw new UserError(`${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UserError(
+      `${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   const result: ImportResult = { converted: 0, invalid: [] };
   for (const name of names) {

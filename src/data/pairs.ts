@@ -12,7 +12,14 @@ import { UserError } from '../core/errors.js';
 import type { Message, StepContext } from '../core/messages.js';
 import { readJsonlFile } from '../core/validate.js';
 import { qModelMessages } from '../agent/conversation.js';
-import { contextAt, nodesAlong, readTreeFile, walkTree, type TreeFile, type TreeNode } from './tree.js';
+import {
+  contextAt,
+  nodesAlong,
+  readTreeFile,
+  walkTree,
+  type TreeFile,
+  type TreeNode,
+} from './tree.js';
 
 export const PAIR_STRATEGIES = ['best-path', 'all-siblings'] as const;
 export type PairStrategy = (typeof PAIR_STRATEGIES)[number];
@@ -23,8 +30,15 @@ export interface PairOptions {
   minGap: number;
 }
 
-const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
-const historyStepSchema = z.object({ text: z.string(), action: z.string(), observation: z.string() });
+const messageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+const historyStepSchema = z.object({
+  text: z.string(),
+  action: z.string(),
+  observation: z.string(),
+});
 
 export const pairSchema = z.object({
   /** `<taskId>@<index path of the decision node>` ('root' for the root). */
@@ -33,7 +47,12 @@ export const pairSchema = z.object({
   taskId: z.string(),
   /** Actions taken before this decision. */
   depth: z.number().int().min(0),
-  context: z.object({ env: z.string(), taskId: z.string(), task: z.string(), history: z.array(historyStepSchema) }),
+  context: z.object({
+    env: z.string(),
+    taskId: z.string(),
+    task: z.string(),
+    history: z.array(historyStepSchema),
+  }),
   prompt: z.array(messageSchema),
   /** Canonical assistant texts. */
   chosen: z.string(),
@@ -56,7 +75,10 @@ export interface PairSelection {
 }
 
 /** Highest-Q and lowest-Q visited child (ties: first), or undefined when no pair is possible. */
-export function siblingPair(node: TreeNode, minGap: number): { chosen: number; rejected: number; gap: number } | undefined {
+export function siblingPair(
+  node: TreeNode,
+  minGap: number,
+): { chosen: number; rejected: number; gap: number } | undefined {
   let hi = -1;
   let lo = -1;
   node.children.forEach((child, i) => {
@@ -70,7 +92,10 @@ export function siblingPair(node: TreeNode, minGap: number): { chosen: number; r
   return { chosen: hi, rejected: lo, gap };
 }
 
-export function pairSelections(tree: Pick<TreeFile, 'root' | 'bestPath'>, options: PairOptions): PairSelection[] {
+export function pairSelections(
+  tree: Pick<TreeFile, 'root' | 'bestPath'>,
+  options: PairOptions,
+): PairSelection[] {
   const out: PairSelection[] = [];
   if (options.strategy === 'best-path') {
     // The method: one pair per depth along the best path; no best path, no pairs.
@@ -148,7 +173,9 @@ export function readTreeFolder(dir: string): TreeFolderResult {
       names = readdirSync(folder);
     }
   } catch (err) {
-    throw new UserError(`${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UserError(
+      `${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   const result: TreeFolderResult = { trees: [], invalid: [] };
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {

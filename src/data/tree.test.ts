@@ -9,7 +9,21 @@ import { createScriptedPolicy, createToyEnv } from '../search/testkit/toy.js';
 import { bestPathOf, readTreeFile, treeFileName, type TreeNode } from './tree.js';
 
 function leaf(reward: number, q: number, terminal = true): TreeNode {
-  return { text: '', thought: '', action: '', observation: '', reward, terminal, depthLimited: false, valid: true, depth: 1, visits: 1, q, state: null, children: [] };
+  return {
+    text: '',
+    thought: '',
+    action: '',
+    observation: '',
+    reward,
+    terminal,
+    depthLimited: false,
+    valid: true,
+    depth: 1,
+    visits: 1,
+    q,
+    state: null,
+    children: [],
+  };
 }
 
 test('bestPathOf: highest terminal reward > 0, then higher Q, then shallower, then first in DFS order', () => {
@@ -43,7 +57,10 @@ test('treeFileName: safe and injective', () => {
 test('tree files round-trip through the schema; a bad bestPath is named', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'stepq-tree-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const tree = await new Mcts({ env: createToyEnv(), policy: createScriptedPolicy() }, { iterations: 5, n: 3, c: 1.41, maxDepth: 4, earlyStop: false, seed: 2 }).search('t1');
+  const tree = await new Mcts(
+    { env: createToyEnv(), policy: createScriptedPolicy() },
+    { iterations: 5, n: 3, c: 1.41, maxDepth: 4, earlyStop: false, seed: 2 },
+  ).search('t1');
   const file = join(dir, 't1.json');
   writeJsonAtomic(file, tree);
   assert.deepEqual(readTreeFile(file), JSON.parse(JSON.stringify(tree)));

@@ -108,7 +108,9 @@ export function readTreeFile(file: string): TreeFile {
     try {
       nodesAlong(tree.root, tree.bestPath);
     } catch {
-      throw new UserError(`${file}: field bestPath: [${tree.bestPath.join(', ')}] does not lead to a node of the tree`);
+      throw new UserError(
+        `${file}: field bestPath: [${tree.bestPath.join(', ')}] does not lead to a node of the tree`,
+      );
     }
   }
   return tree;
@@ -129,18 +131,32 @@ export function nodesAlong(root: TreeNode, path: readonly number[]): TreeNode[] 
 
 /** The history (executed steps) of the nodes below the root, in order. */
 export function historyOf(nodes: readonly TreeNode[]): HistoryStep[] {
-  return nodes.slice(1).map((n) => ({ text: n.text, action: n.action, observation: n.observation }));
+  return nodes
+    .slice(1)
+    .map((n) => ({ text: n.text, action: n.action, observation: n.observation }));
 }
 
 /** The decision context at the end of an index path (what the agent saw before choosing). */
-export function contextAt(tree: Pick<TreeFile, 'env' | 'taskId' | 'task' | 'root'>, path: readonly number[]): StepContext {
-  return { env: tree.env, taskId: tree.taskId, task: tree.task, history: historyOf(nodesAlong(tree.root, path)) };
+export function contextAt(
+  tree: Pick<TreeFile, 'env' | 'taskId' | 'task' | 'root'>,
+  path: readonly number[],
+): StepContext {
+  return {
+    env: tree.env,
+    taskId: tree.taskId,
+    task: tree.task,
+    history: historyOf(nodesAlong(tree.root, path)),
+  };
 }
 
 /** Depth-first pre-order walk with each node's index path. */
-export function* walkTree(root: TreeNode, path: number[] = []): Generator<{ node: TreeNode; path: number[] }> {
+export function* walkTree(
+  root: TreeNode,
+  path: number[] = [],
+): Generator<{ node: TreeNode; path: number[] }> {
   yield { node: root, path };
-  for (let i = 0; i < root.children.length; i++) yield* walkTree(root.children[i] as TreeNode, [...path, i]);
+  for (let i = 0; i < root.children.length; i++)
+    yield* walkTree(root.children[i] as TreeNode, [...path, i]);
 }
 
 export function countNodes(root: TreeNode): number {

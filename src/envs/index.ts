@@ -28,6 +28,8 @@ export async function createEnvBundle(options: EnvOptions): Promise<EnvBundle> {
       return createWebshopBundle(options);
     }
     default:
-      throw new UserError(`unknown env "${options.env}" (expected one of: ${ENV_NAMES.join(', ')})`);
+      throw new UserError(
+        `unknown env "${options.env}" (expected one of: ${ENV_NAMES.join(', ')})`,
+      );
   }
 }

@@ -11,7 +11,11 @@ import { runEpisode } from './episode.js';
 import { runEval } from './run.js';
 import { pairedBootstrap } from './stats.js';
 
-registerPrompt('toy', { instruction: 'Toy.', fewShot: [], formatObservation: (o) => `Observation: ${o}` });
+registerPrompt('toy', {
+  instruction: 'Toy.',
+  fewShot: [],
+  formatObservation: (o) => `Observation: ${o}`,
+});
 
 /** Answer "right" finishes with reward 1; "wrong" with 0; Look[] is a no-op step. */
 function toyEnv(): Env<{ looks: number }> & { steps: string[] } {
@@ -26,10 +30,25 @@ function toyEnv(): Env<{ looks: number }> & { steps: string[] } {
     },
     async step(state, action) {
       steps.push(action);
-      if (action === 'Finish[right]') return { state, observation: 'done', reward: 1, done: true, valid: true, info: { f1: 1 } };
-      if (action === 'Finish[wrong]') return { state, observation: 'done', reward: 0, done: true, valid: true, info: { f1: 0 } };
-      if (action === 'Look[]') return { state: { looks: state.looks + 1 }, observation: 'nothing', reward: 0, done: false, valid: true };
-      return { state, observation: `Invalid action: ${action}`, reward: 0, done: false, valid: false };
+      if (action === 'Finish[right]')
+        return { state, observation: 'done', reward: 1, done: true, valid: true, info: { f1: 1 } };
+      if (action === 'Finish[wrong]')
+        return { state, observation: 'done', reward: 0, done: true, valid: true, info: { f1: 0 } };
+      if (action === 'Look[]')
+        return {
+          state: { looks: state.looks + 1 },
+          observation: 'nothing',
+          reward: 0,
+          done: false,
+          valid: true,
+        };
+      return {
+        state,
+        observation: `Invalid action: ${action}`,
+        reward: 0,
+        done: false,
+        valid: false,
+      };
     },
   };
 }
@@ -37,8 +56,16 @@ function toyEnv(): Env<{ looks: number }> & { steps: string[] } {
 const scripted: Policy = {
   name: 'scripted',
   async propose(_messages, n) {
-    const all = ['Thought: a\nAction: Finish[wrong]', 'Thought: a2\nAction: finish[ wrong ]', 'Thought: b\nAction: Finish[right]', 'Thought: c\nAction: Look[]'];
-    return { candidates: all.slice(0, n), usage: { calls: 1, promptTokens: 10, completionTokens: 5 } };
+    const all = [
+      'Thought: a\nAction: Finish[wrong]',
+      'Thought: a2\nAction: finish[ wrong ]',
+      'Thought: b\nAction: Finish[right]',
+      'Thought: c\nAction: Look[]',
+    ];
+    return {
+      candidates: all.slice(0, n),
+      usage: { calls: 1, promptTokens: 10, completionTokens: 5 },
+    };
   },
 };
 
@@ -51,7 +78,14 @@ const prefersRight: QModel = {
 
 test('greedy executes the single sampled action', async () => {
   const env = toyEnv();
-  const t = await runEpisode('0', { env, policy: scripted, algorithm: 'greedy', n: 5, maxDepth: 3, seed: 1 });
+  const t = await runEpisode('0', {
+    env,
+    policy: scripted,
+    algorithm: 'greedy',
+    n: 5,
+    maxDepth: 3,
+    seed: 1,
+  });
   assert.equal(t.success, false);
   assert.deepEqual(env.steps, ['Finish[wrong]']);
   assert.equal(t.steps[0]?.candidates.length, 1);
@@ -59,12 +93,23 @@ test('greedy executes the single sampled action', async () => {
 
 test('qguided scores distinct candidates and executes only the best one', async () => {
   const env = toyEnv();
-  const t = await runEpisode('0', { env, policy: scripted, algorithm: 'qguided', n: 4, qmodel: prefersRight, maxDepth: 3, seed: 1 });
+  const t = await runEpisode('0', {
+    env,
+    policy: scripted,
+    algorithm: 'qguided',
+    n: 4,
+    qmodel: prefersRight,
+    maxDepth: 3,
+    seed: 1,
+  });
   assert.equal(t.success, true);
   assert.deepEqual(env.steps, ['Finish[right]'], 'unchosen candidates are never executed');
   const step = t.steps[0]!;
   assert.equal(step.candidates.length, 3, 'the duplicate Finish[wrong] is removed');
-  assert.deepEqual(step.candidates.map((c) => c.q), [0, 1, 0]);
+  assert.deepEqual(
+    step.candidates.map((c) => c.q),
+    [0, 1, 0],
+  );
   assert.equal(step.chosen, 1);
   assert.deepEqual(t.usage, { calls: 1, promptTokens: 10, completionTokens: 5 });
 });
@@ -73,7 +118,14 @@ test('best-of-n-random is seeded and reproducible', async () => {
   const picks = async (seed: number) => {
     const out: string[] = [];
     for (let task = 0; task < 20; task++) {
-      const t = await runEpisode(String(task), { env: toyEnv(), policy: scripted, algorithm: 'best-of-n-random', n: 4, maxDepth: 3, seed });
+      const t = await runEpisode(String(task), {
+        env: toyEnv(),
+        policy: scripted,
+        algorithm: 'best-of-n-random',
+        n: 4,
+        maxDepth: 3,
+        seed,
+      });
       out.push(t.steps.map((s) => s.chosen).join(','));
     }
     return out.join(' ');
@@ -83,16 +135,41 @@ test('best-of-n-random is seeded and reproducible', async () => {
 });
 
 test('the depth limit ends an episode as a failure', async () => {
-  const looker: Policy = { name: 'looker', propose: async () => ({ candidates: ['Thought: x\nAction: Look[]'], usage: { calls: 1, promptTokens: 0, completionTokens: 0 } }) };
-  const t = await runEpisode('0', { env: toyEnv(), policy: looker, algorithm: 'greedy', n: 1, maxDepth: 3, seed: 0 });
+  const looker: Policy = {
+    name: 'looker',
+    propose: async () => ({
+      candidates: ['Thought: x\nAction: Look[]'],
+      usage: { calls: 1, promptTokens: 0, completionTokens: 0 },
+    }),
+  };
+  const t = await runEpisode('0', {
+    env: toyEnv(),
+    policy: looker,
+    algorithm: 'greedy',
+    n: 1,
+    maxDepth: 3,
+    seed: 0,
+  });
   assert.equal(t.steps.length, 3);
   assert.equal(t.depthLimited, true);
   assert.equal(t.success, false);
 });
 
 test('a policy error is recorded on the trajectory, not thrown', async () => {
-  const broken: Policy = { name: 'broken', propose: async () => { throw new Error('server said 500'); } };
-  const t = await runEpisode('0', { env: toyEnv(), policy: broken, algorithm: 'greedy', n: 1, maxDepth: 3, seed: 0 });
+  const broken: Policy = {
+    name: 'broken',
+    propose: async () => {
+      throw new Error('server said 500');
+    },
+  };
+  const t = await runEpisode('0', {
+    env: toyEnv(),
+    policy: broken,
+    algorithm: 'greedy',
+    n: 1,
+    maxDepth: 3,
+    seed: 0,
+  });
   assert.equal(t.error, 'server said 500');
   assert.equal(t.success, false);
 });
@@ -100,7 +177,17 @@ test('a policy error is recorded on the trajectory, not thrown', async () => {
 test('runEval writes trajectories as they finish and resumes from them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stepq-eval-'));
   const ids = ['0', '1', '2', '3'];
-  const first = await runEval({ env: toyEnv(), policy: scripted, algorithm: 'qguided', n: 4, qmodel: prefersRight, seed: 0, taskIds: ids, concurrency: 2, outDir: dir });
+  const first = await runEval({
+    env: toyEnv(),
+    policy: scripted,
+    algorithm: 'qguided',
+    n: 4,
+    qmodel: prefersRight,
+    seed: 0,
+    taskIds: ids,
+    concurrency: 2,
+    outDir: dir,
+  });
   assert.equal(first.summary.successRate, 1);
   assert.equal(first.summary.f1, 1);
   // Simulate a crash that cut the last line short, then re-run: only that task runs again.
@@ -108,7 +195,17 @@ test('runEval writes trajectories as they finish and resumes from them', async (
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n${lines[3]!.slice(0, 20)}`);
   const env = toyEnv();
-  const second = await runEval({ env, policy: scripted, algorithm: 'qguided', n: 4, qmodel: prefersRight, seed: 0, taskIds: ids, concurrency: 2, outDir: dir });
+  const second = await runEval({
+    env,
+    policy: scripted,
+    algorithm: 'qguided',
+    n: 4,
+    qmodel: prefersRight,
+    seed: 0,
+    taskIds: ids,
+    concurrency: 2,
+    outDir: dir,
+  });
   assert.equal(env.steps.length, 1);
   assert.equal(second.trajectories.length, 4);
   assert.ok(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).tasks === 4);

@@ -25,7 +25,8 @@ export interface EpisodeOptions {
 
 function argmax(values: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] as number) > (values[best] as number)) best = i;
   return best;
 }
 
@@ -56,17 +57,26 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
   try {
     for (let depth = 0; depth < options.maxDepth && !done; depth++) {
       const context: StepContext = { env: env.name, taskId, task: reset.observation, history };
-      const reply = await policy.propose(policyMessages(context), base.n, { seed: seedFrom(options.seed, taskId, depth) });
+      const reply = await policy.propose(policyMessages(context), base.n, {
+        seed: seedFrom(options.seed, taskId, depth),
+      });
       addUsage(usage, reply.usage);
       const { steps: distinct, sourceOf } = distinctSteps(reply.candidates);
-      const candidates: CandidateLog[] = distinct.map((step) => ({ text: step.text, action: step.action }));
+      const candidates: CandidateLog[] = distinct.map((step) => ({
+        text: step.text,
+        action: step.action,
+      }));
       if (candidates.length === 0) candidates.push({ text: '', action: '' });
       let chosen = 0;
       // A uniform pick among the n raw samples (not among distinct actions), so the control
       // follows the policy's own distribution, as greedy does: only the Q-value model differs.
-      if (algorithm === 'best-of-n-random' && sourceOf.length > 0) chosen = sourceOf[pickRng.int(sourceOf.length)] as number;
+      if (algorithm === 'best-of-n-random' && sourceOf.length > 0)
+        chosen = sourceOf[pickRng.int(sourceOf.length)] as number;
       else if (algorithm === 'qguided' && candidates.length > 1) {
-        const qs = await (qmodel as QModel).score(context, candidates.map((c) => c.text));
+        const qs = await (qmodel as QModel).score(
+          context,
+          candidates.map((c) => c.text),
+        );
         qs.forEach((q, i) => ((candidates[i] as CandidateLog).q = q));
         chosen = argmax(qs);
       }
@@ -74,7 +84,15 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
       const result = await env.step(state, pick.action);
       state = result.state;
       history.push({ text: pick.text, action: pick.action, observation: result.observation });
-      steps.push({ depth, candidates, chosen, observation: result.observation, reward: result.reward, done: result.done, valid: result.valid });
+      steps.push({
+        depth,
+        candidates,
+        chosen,
+        observation: result.observation,
+        reward: result.reward,
+        done: result.done,
+        valid: result.valid,
+      });
       if (result.done) {
         done = true;
         finalReward = result.reward;

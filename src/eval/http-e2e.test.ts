@@ -21,7 +21,12 @@ import { runEval } from './run.js';
 const REAL = 'hotpotqa/hotpot_dev_distractor_first100.json';
 
 async function withServer<T>(fn: (baseUrl: string) => Promise<T>): Promise<T> {
-  const server = await startPolicyServer({ policyFor: createHeuristicPolicy, env: 'hotpotqa', port: 0, latencyMs: 0 });
+  const server = await startPolicyServer({
+    policyFor: createHeuristicPolicy,
+    env: 'hotpotqa',
+    port: 0,
+    latencyMs: 0,
+  });
   try {
     return await fn(server.baseUrl);
   } finally {
@@ -31,26 +36,59 @@ async function withServer<T>(fn: (baseUrl: string) => Promise<T>): Promise<T> {
 
 function httpPolicy(baseUrl: string) {
   return createPolicy('openai:heuristic', {
-    env: 'hotpotqa', baseUrl, apiKey: 'unused', temperature: 1, topP: 0.9, maxTokens: 256,
-    concurrency: 4, timeoutMs: 10_000, maxRetries: 0,
+    env: 'hotpotqa',
+    baseUrl,
+    apiKey: 'unused',
+    temperature: 1,
+    topP: 0.9,
+    maxTokens: 256,
+    concurrency: 4,
+    timeoutMs: 10_000,
+    maxRetries: 0,
   });
 }
 
 /** The decisions of a tree: every node's action and observation, depth first. */
 function shape(node: TreeNode): unknown {
-  return { a: node.action, o: node.observation, v: node.visits, q: node.q, c: node.children.map(shape) };
+  return {
+    a: node.action,
+    o: node.observation,
+    v: node.visits,
+    q: node.q,
+    c: node.children.map(shape),
+  };
 }
 
 test('greedy eval over HTTP through serve-policy equals the in-process run', async () => {
   const bundle = await createEnvBundle({ env: 'hotpotqa', data: 'builtin:synthetic:60', seed: 0 });
   const taskIds = (bundle.tasks.splits.test ?? []).slice(0, 8);
-  const direct = await runEval({ env: bundle.env, policy: createHeuristicPolicy('hotpotqa'), algorithm: 'greedy', n: 1, seed: 3, taskIds, concurrency: 2 });
+  const direct = await runEval({
+    env: bundle.env,
+    policy: createHeuristicPolicy('hotpotqa'),
+    algorithm: 'greedy',
+    n: 1,
+    seed: 3,
+    taskIds,
+    concurrency: 2,
+  });
   const remote = await withServer(async (url) =>
-    runEval({ env: bundle.env, policy: await httpPolicy(url), algorithm: 'greedy', n: 1, seed: 3, taskIds, concurrency: 2 }),
+    runEval({
+      env: bundle.env,
+      policy: await httpPolicy(url),
+      algorithm: 'greedy',
+      n: 1,
+      seed: 3,
+      taskIds,
+      concurrency: 2,
+    }),
   );
   assert.equal(remote.summary.errors, 0);
-  assert.ok(remote.summary.llmCalls > 0 && remote.summary.promptTokens > 0, 'usage is reported by the server');
-  const actions = (r: typeof direct) => r.trajectories.map((t) => t.steps.map((s) => s.candidates[s.chosen]?.action));
+  assert.ok(
+    remote.summary.llmCalls > 0 && remote.summary.promptTokens > 0,
+    'usage is reported by the server',
+  );
+  const actions = (r: typeof direct) =>
+    r.trajectories.map((t) => t.steps.map((s) => s.candidates[s.chosen]?.action));
   assert.deepEqual(actions(remote), actions(direct));
   assert.equal(remote.summary.successRate, direct.summary.successRate);
 });
@@ -61,9 +99,23 @@ async function collectBoth(data: string, tasks: number) {
   const config = { iterations: 6, n: 4, c: 1.41, maxDepth: 7, earlyStop: false, seed: 5 };
   const directDir = mkdtempSync(join(tmpdir(), 'stepq-direct-'));
   const remoteDir = mkdtempSync(join(tmpdir(), 'stepq-remote-'));
-  await collectTrees({ env: bundle.env, policy: createHeuristicPolicy('hotpotqa'), taskIds, outDir: directDir, config, concurrency: 2 });
+  await collectTrees({
+    env: bundle.env,
+    policy: createHeuristicPolicy('hotpotqa'),
+    taskIds,
+    outDir: directDir,
+    config,
+    concurrency: 2,
+  });
   const summary = await withServer(async (url) =>
-    collectTrees({ env: bundle.env, policy: await httpPolicy(url), taskIds, outDir: remoteDir, config, concurrency: 2 }),
+    collectTrees({
+      env: bundle.env,
+      policy: await httpPolicy(url),
+      taskIds,
+      outDir: remoteDir,
+      config,
+      concurrency: 2,
+    }),
   );
   return { summary, direct: readTreeFolder(directDir), remote: readTreeFolder(remoteDir), tasks };
 }
@@ -77,8 +129,14 @@ for (const [name, data, skip] of [
     assert.equal(summary.failed, 0);
     assert.equal(remote.invalid.length, 0);
     assert.equal(remote.trees.length, tasks);
-    assert.deepEqual(remote.trees.map((t) => shape(t.root)), direct.trees.map((t) => shape(t.root)), 'the same trees as in-process');
-    const pairs = remote.trees.flatMap((t) => buildPairs(t, { strategy: 'all-siblings', minGap: 0 }));
+    assert.deepEqual(
+      remote.trees.map((t) => shape(t.root)),
+      direct.trees.map((t) => shape(t.root)),
+      'the same trees as in-process',
+    );
+    const pairs = remote.trees.flatMap((t) =>
+      buildPairs(t, { strategy: 'all-siblings', minGap: 0 }),
+    );
     assert.ok(pairs.length > 0, 'the trees give preference pairs');
     for (const p of pairs) assert.ok(p.chosenQ > p.rejectedQ);
   });

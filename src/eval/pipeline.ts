@@ -65,7 +65,14 @@ export interface PipelineResult {
   collect?: CollectSummary;
   pairs?: number;
   /** Held-out numbers are means over folds. */
-  training?: { heldOutAccuracy: number | null; trainAccuracy: number; epochs: number; bestEpoch: number; seconds: number; heldOutPairs: number };
+  training?: {
+    heldOutAccuracy: number | null;
+    trainAccuracy: number;
+    epochs: number;
+    bestEpoch: number;
+    seconds: number;
+    heldOutPairs: number;
+  };
   arms: ArmResult[];
   /** Q-guided minus each baseline, with 95% paired-bootstrap intervals. */
   differences: Array<{ versus: Algorithm; diff: Interval }>;
@@ -86,10 +93,16 @@ interface Fold {
  * given tasks (a seeded shuffle cut into K parts): every task is tested exactly once, by a
  * model trained on the other folds' trees, so a small data set gives K times the test tasks.
  */
-export function makeFolds(trainIds: readonly string[], testIds: readonly string[], folds: number, seed: number): Fold[] {
+export function makeFolds(
+  trainIds: readonly string[],
+  testIds: readonly string[],
+  folds: number,
+  seed: number,
+): Fold[] {
   if (folds <= 1) return [{ train: trainIds, test: testIds }];
   const all = new Rng(seedFrom('stepq-folds', seed)).shuffle([...trainIds, ...testIds]);
-  if (folds > all.length) throw new UserError(`--folds ${folds}: more folds than tasks (${all.length})`);
+  if (folds > all.length)
+    throw new UserError(`--folds ${folds}: more folds than tasks (${all.length})`);
   const parts: string[][] = Array.from({ length: folds }, () => []);
   all.forEach((id, i) => (parts[i % folds] as string[]).push(id));
   return parts.map((test, k) => ({ test, train: parts.filter((_, j) => j !== k).flat() }));
@@ -100,19 +113,34 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const { bundle, policy, hooks } = options;
   const env = bundle.env;
   mkdirSync(options.outDir, { recursive: true });
-  const folds = makeFolds(options.trainTaskIds, options.testTaskIds, options.folds ?? 1, options.seed);
+  const folds = makeFolds(
+    options.trainTaskIds,
+    options.testTaskIds,
+    options.folds ?? 1,
+    options.seed,
+  );
   const collectIds = options.qmodel ? [] : [...new Set(folds.flatMap((f) => f.train))];
   let collect: CollectSummary | undefined;
   const trees: TreeFile[] = [];
 
   if (collectIds.length > 0) {
-    hooks?.stage?.('collect', `${collectIds.length} train tasks, ${options.iterations} MCTS iterations, n=${options.n}`);
+    hooks?.stage?.(
+      'collect',
+      `${collectIds.length} train tasks, ${options.iterations} MCTS iterations, n=${options.n}`,
+    );
     collect = await collectTrees({
       env,
       policy,
       taskIds: collectIds,
       outDir: join(options.outDir, 'collect'),
-      config: { iterations: options.iterations, n: options.n, c: 1.41, maxDepth: options.maxDepth, earlyStop: false, seed: options.seed },
+      config: {
+        iterations: options.iterations,
+        n: options.n,
+        c: 1.41,
+        maxDepth: options.maxDepth,
+        earlyStop: false,
+        seed: options.seed,
+      },
       concurrency: options.concurrency,
       onTask: (event, summary) => {
         if (event.tree) trees.push(event.tree);
@@ -135,11 +163,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       const trainSet = new Set(fold.train);
       const pairs = trees
         .filter((tree) => trainSet.has(tree.taskId))
-        .flatMap((tree) => buildPairs(tree, { strategy: options.pairStrategy, minGap: options.minGap }));
-      writeFileSync(join(options.outDir, `pairs${suffix}.jsonl`), pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''));
+        .flatMap((tree) =>
+          buildPairs(tree, { strategy: options.pairStrategy, minGap: options.minGap }),
+        );
+      writeFileSync(
+        join(options.outDir, `pairs${suffix}.jsonl`),
+        pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''),
+      );
       pairCount += pairs.length;
       hooks?.stage?.('train', `${pairs.length} pairs${label}`);
-      const training = trainQModel(pairs, { seed: options.seed, ...(options.epochs ? { epochs: options.epochs } : {}) }, (stats) => hooks?.epoch?.(stats));
+      const training = trainQModel(
+        pairs,
+        { seed: options.seed, ...(options.epochs ? { epochs: options.epochs } : {}) },
+        (stats) => hooks?.epoch?.(stats),
+      );
       saveQModel(join(options.outDir, `qmodel${suffix}`), training);
       trainings.push(training);
       qmodel = training.model;
@@ -181,7 +218,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const boot = pairedBootstrap(perTask, { seed: options.seed });
   for (const arm of arms) arm.success = boot.arms[arm.algorithm] as Interval;
 
-  const kept = trainings.map((t) => t.history.find((h) => h.epoch === t.bestEpoch) ?? t.history.at(-1)).filter((h) => h !== undefined);
+  const kept = trainings
+    .map((t) => t.history.find((h) => h.epoch === t.bestEpoch) ?? t.history.at(-1))
+    .filter((h) => h !== undefined);
   const heldOut = kept.map((h) => h.heldOutAccuracy).filter((x): x is number => x !== null);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const result: PipelineResult = {

@@ -38,7 +38,20 @@ export interface EvalSummary {
   wallSeconds: number;
 }
 
-export function summarize(trajectories: readonly Trajectory[], meta: Omit<EvalSummary, 'tasks' | 'successRate' | 'avgReward' | 'f1' | 'errors' | 'llmCalls' | 'promptTokens' | 'completionTokens'>): EvalSummary {
+export function summarize(
+  trajectories: readonly Trajectory[],
+  meta: Omit<
+    EvalSummary,
+    | 'tasks'
+    | 'successRate'
+    | 'avgReward'
+    | 'f1'
+    | 'errors'
+    | 'llmCalls'
+    | 'promptTokens'
+    | 'completionTokens'
+  >,
+): EvalSummary {
   const n = trajectories.length || 1;
   const f1s = trajectories.map((t) => t.info.f1).filter((x): x is number => typeof x === 'number');
   const sum = (f: (t: Trajectory) => number) => trajectories.reduce((s, t) => s + f(t), 0);
@@ -74,13 +87,19 @@ function readExisting(file: string): Trajectory[] {
   return out;
 }
 
-export async function runEval(options: EvalOptions): Promise<{ trajectories: Trajectory[]; summary: EvalSummary }> {
+export async function runEval(
+  options: EvalOptions,
+): Promise<{ trajectories: Trajectory[]; summary: EvalSummary }> {
   const started = performance.now();
   const maxDepth = options.maxDepth ?? options.env.maxDepth;
   const file = options.outDir ? join(options.outDir, 'trajectories.jsonl') : undefined;
   if (options.outDir) mkdirSync(options.outDir, { recursive: true });
   const wanted = new Set(options.taskIds);
-  const previous = file ? readExisting(file).filter((t) => wanted.has(t.taskId) && t.algorithm === options.algorithm && !t.error) : [];
+  const previous = file
+    ? readExisting(file).filter(
+        (t) => wanted.has(t.taskId) && t.algorithm === options.algorithm && !t.error,
+      )
+    : [];
   const byTask = new Map(previous.map((t) => [t.taskId, t]));
   const todo = options.taskIds.filter((id) => !byTask.has(id));
   let finished = byTask.size;

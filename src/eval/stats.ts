@@ -29,11 +29,16 @@ function quantile(sorted: Float64Array, q: number): number {
 export function pairedBootstrap(
   arms: Record<string, readonly number[]>,
   options: { resamples?: number; seed?: number; level?: number } = {},
-): { arms: Record<string, Interval>; diff(a: string, b: string): Interval; ratio(a: string, b: string): Interval } {
+): {
+  arms: Record<string, Interval>;
+  diff(a: string, b: string): Interval;
+  ratio(a: string, b: string): Interval;
+} {
   const names = Object.keys(arms);
   const n = names.length ? (arms[names[0] as string] as readonly number[]).length : 0;
   for (const name of names) {
-    if ((arms[name] as readonly number[]).length !== n) throw new Error(`pairedBootstrap: arm ${name} has a different task count`);
+    if ((arms[name] as readonly number[]).length !== n)
+      throw new Error(`pairedBootstrap: arm ${name} has a different task count`);
   }
   const B = options.resamples ?? 2000;
   const alpha = (1 - (options.level ?? 0.95)) / 2;
@@ -55,7 +60,11 @@ export function pairedBootstrap(
     return { mean: point, low: quantile(sorted, alpha), high: quantile(sorted, 1 - alpha) };
   };
   const armIntervals: Record<string, Interval> = {};
-  for (const name of names) armIntervals[name] = interval(means[name] as Float64Array, mean(arms[name] as readonly number[]));
+  for (const name of names)
+    armIntervals[name] = interval(
+      means[name] as Float64Array,
+      mean(arms[name] as readonly number[]),
+    );
   const combine = (a: string, b: string, f: (x: number, y: number) => number): Interval => {
     const ma = means[a];
     const mb = means[b];

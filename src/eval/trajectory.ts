@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const ALGORITHMS = ['greedy', 'best-of-n-random', 'qguided'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 
-const usageSchema = z.object({ calls: z.number(), promptTokens: z.number(), completionTokens: z.number() });
+const usageSchema = z.object({
+  calls: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+});
 
 export const candidateSchema = z.object({
   text: z.string(),

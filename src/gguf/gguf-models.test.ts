@@ -13,13 +13,21 @@ import { chatTemplate, renderForScoring } from '../qmodel/chat-templates.js';
 import { loadGgufQModel } from './implicit-qmodel.js';
 import { loadGgufPolicy } from './policy.js';
 import { disposeGgufRuntime, loadGgufModel, nodeLlamaCppAvailable } from './runtime.js';
-import { writeMergedModel, writeTinyLora, writeTinyModel, type LoraOptions, type TinyModelOptions } from './testing/tiny-model.js';
+import {
+  writeMergedModel,
+  writeTinyLora,
+  writeTinyModel,
+  type LoraOptions,
+  type TinyModelOptions,
+} from './testing/tiny-model.js';
 import type { Token } from './llama-api.js';
 
 // One llama.cpp thread: test files run two at a time on two cores, and spinning threads that
 // outnumber the cores slow every decode call down by orders of magnitude.
 process.env.STEPQ_GGUF_THREADS = '1';
-const skip = (await nodeLlamaCppAvailable()) ? false : 'node-llama-cpp is not installed (npm install --no-save node-llama-cpp@3.22.1)';
+const skip = (await nodeLlamaCppAvailable())
+  ? false
+  : 'node-llama-cpp is not installed (npm install --no-save node-llama-cpp@3.22.1)';
 
 const BASE: TinyModelOptions = { seed: 1 };
 const REF: TinyModelOptions = { seed: 2 };
@@ -29,23 +37,44 @@ const context: StepContext = {
   env: 'hotpotqa',
   taskId: 't1',
   task: 'Question: Which country is Paris the capital of?',
-  history: [{ text: 'Thought: I need to search Paris.\nAction: Search[Paris]', action: 'Search[Paris]', observation: 'Paris is the capital of France.' }],
+  history: [
+    {
+      text: 'Thought: I need to search Paris.\nAction: Search[Paris]',
+      action: 'Search[Paris]',
+      observation: 'Paris is the capital of France.',
+    },
+  ],
 };
-const candidates = ['Thought: the answer is France.\nAction: Finish[France]', 'Thought: search more.\nAction: Lookup[capital]', 'Thought: no action here'];
+const candidates = [
+  'Thought: the answer is France.\nAction: Finish[France]',
+  'Thought: search more.\nAction: Lookup[capital]',
+  'Thought: no action here',
+];
 
 /** Independent reference: full logits at every position, log-softmax in float64. */
-async function fullVocabSpanLogprob(path: string, text: string, spanStart: number): Promise<number> {
+async function fullVocabSpanLogprob(
+  path: string,
+  text: string,
+  spanStart: number,
+): Promise<number> {
   const model = await loadGgufModel(path, 'test');
   const tokens = model.tokenize(text, true);
   const bos = model.tokens.bos as Token;
   const all = [bos, ...tokens];
   // The span starts where the separately tokenised prompt ends (no token merges across "\n" -> "Thought" here).
   const promptLen = 1 + model.tokenize(text.slice(0, spanStart), true).length;
-  assert.deepEqual(all.slice(0, promptLen), [bos, ...model.tokenize(text.slice(0, spanStart), true)]);
+  assert.deepEqual(all.slice(0, promptLen), [
+    bos,
+    ...model.tokenize(text.slice(0, spanStart), true),
+  ]);
   const ctx = await model.createContext({ contextSize: 1024, threads: 1 });
   try {
     const seq = ctx.getSequence();
-    const out = await seq.controlledEvaluate(all.map((t, i) => (i >= promptLen - 1 && i < all.length - 1 ? [t, { generateNext: { logits: true } }] : t)));
+    const out = await seq.controlledEvaluate(
+      all.map((t, i) =>
+        i >= promptLen - 1 && i < all.length - 1 ? [t, { generateNext: { logits: true } }] : t,
+      ),
+    );
     let sum = 0;
     for (let i = promptLen - 1; i < all.length - 1; i++) {
       const logits = out[i]?.next.logits as Map<Token, number>;
@@ -94,7 +123,10 @@ describe('GGUF models in-process', { skip }, () => {
       const lpRef = await fullVocabSpanLogprob(path('ref.gguf'), s.text, s.spanStart);
       assert.ok(Math.abs(lpPolicy) > 1, 'the span has a real log-prob');
       const expected = 0.5 * (lpPolicy - lpRef);
-      assert.ok(Math.abs((scores[k] as number) - expected) < 1e-3 * Math.max(1, Math.abs(expected)), `candidate ${k}: ${scores[k]} vs ${expected}`);
+      assert.ok(
+        Math.abs((scores[k] as number) - expected) < 1e-3 * Math.max(1, Math.abs(expected)),
+        `candidate ${k}: ${scores[k]} vs ${expected}`,
+      );
     }
   });
 
@@ -102,7 +134,17 @@ describe('GGUF models in-process', { skip }, () => {
     const spec = `gguf:${path('base.gguf')},ref=${path('ref.gguf')}`;
     const reuse = await loadGgufQModel(spec);
     const fresh = await loadGgufQModel(spec, { reusePrefix: false });
-    const later: StepContext = { ...context, history: [...context.history, { text: candidates[1] as string, action: 'Lookup[capital]', observation: 'No more results.' }] };
+    const later: StepContext = {
+      ...context,
+      history: [
+        ...context.history,
+        {
+          text: candidates[1] as string,
+          action: 'Lookup[capital]',
+          observation: 'No more results.',
+        },
+      ],
+    };
     // Not bit for bit: llama.cpp multiplies batches of other sizes with other kernels (different
     // float32 summation order), so sums of ~-200 nats differ by up to ~5e-3 here. A wrong position
     // or a missing token would be off by whole nats.
@@ -113,7 +155,10 @@ describe('GGUF models in-process', { skip }, () => {
       assert.equal(a.length, 2);
       a.forEach((x, i) => {
         const y = b[i] as (typeof b)[number];
-        assert.ok(close(x.policy, y.policy) && close(x.reference, y.reference), `context ${ctx.history.length} candidate ${i}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+        assert.ok(
+          close(x.policy, y.policy) && close(x.reference, y.reference),
+          `context ${ctx.history.length} candidate ${i}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`,
+        );
       });
     }
     // The cache was really used: fewer tokens evaluated than from scratch.
@@ -126,7 +171,12 @@ describe('GGUF models in-process', { skip }, () => {
     const a = await lora.score(context, candidates);
     const b = await merged.score(context, candidates);
     assert.notEqual(a[0], 0, 'the adapter changes the log-probs');
-    a.forEach((x, i) => assert.ok(Math.abs(x - (b[i] as number)) < 1e-3 * Math.max(1, Math.abs(x)), `candidate ${i}: ${x} vs ${b[i]}`));
+    a.forEach((x, i) =>
+      assert.ok(
+        Math.abs(x - (b[i] as number)) < 1e-3 * Math.max(1, Math.abs(x)),
+        `candidate ${i}: ${x} vs ${b[i]}`,
+      ),
+    );
   });
 
   test('the policy samples n candidates reproducibly from a seed, with and without the cache', async () => {
@@ -136,20 +186,36 @@ describe('GGUF models in-process', { skip }, () => {
     const first = await policy.propose(messages, 3, { seed: 7 });
     assert.equal(first.candidates.length, 3);
     assert.equal(new Set(first.candidates).size, 3, 'candidates use different seeds');
-    assert.ok(first.usage.promptTokens > 100 && first.usage.completionTokens > 0 && first.usage.completionTokens <= 3 * 16);
+    assert.ok(
+      first.usage.promptTokens > 100 &&
+        first.usage.completionTokens > 0 &&
+        first.usage.completionTokens <= 3 * 16,
+    );
     const other = await policy.propose(messages, 2, { seed: 100 });
     assert.notDeepEqual(other.candidates, first.candidates.slice(0, 2));
     const again = await policy.propose(messages, 3, { seed: 7 });
     assert.deepEqual(again.candidates, first.candidates);
-    const uncached = await loadGgufPolicy(`gguf:${path('base.gguf')}`, sampling, { reusePrefix: false });
-    assert.deepEqual((await uncached.propose(messages, 3, { seed: 7 })).candidates, first.candidates);
+    const uncached = await loadGgufPolicy(`gguf:${path('base.gguf')}`, sampling, {
+      reusePrefix: false,
+    });
+    assert.deepEqual(
+      (await uncached.propose(messages, 3, { seed: 7 })).candidates,
+      first.candidates,
+    );
   });
 
   test('the policy renders the chat with the template from the GGUF metadata and cuts at stop strings', async () => {
-    const policy = await loadGgufPolicy(`gguf:${path('base.gguf')}`, { temperature: 0, topP: 1, maxTokens: 8 }, { stop: ['e'] });
+    const policy = await loadGgufPolicy(
+      `gguf:${path('base.gguf')}`,
+      { temperature: 0, topP: 1, maxTokens: 8 },
+      { stop: ['e'] },
+    );
     const model = await loadGgufModel(path('base.gguf'), 'test');
     const tokens = await policy.promptTokens([{ role: 'user', content: 'Hi' }]);
-    assert.equal(model.detokenize(tokens, true).replace(/ \n/g, '\n'), '<s><|user|>\nHi<|end|>\n<|assistant|>\n');
+    assert.equal(
+      model.detokenize(tokens, true).replace(/ \n/g, '\n'),
+      '<s><|user|>\nHi<|end|>\n<|assistant|>\n',
+    );
     const reply = await policy.propose([{ role: 'user', content: 'Hi' }], 2, { seed: 1 });
     assert.equal(reply.candidates[0], reply.candidates[1], 'temperature 0 is greedy');
     for (const c of reply.candidates) assert.ok(!c.includes('e'));

@@ -9,7 +9,12 @@
 import { basename } from 'node:path';
 import type { StepContext } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
-import { chatTemplate, scoringTexts, type ChatTemplate, type ScoringText } from '../qmodel/chat-templates.js';
+import {
+  chatTemplate,
+  scoringTexts,
+  type ChatTemplate,
+  type ScoringText,
+} from '../qmodel/chat-templates.js';
 import type { LlamaModelLike } from './llama-api.js';
 import { checkGgufPath, ggufThreads, loadGgufModel } from './runtime.js';
 import { SharedSequence, withBos } from './sequence.js';
@@ -26,7 +31,6 @@ interface Scorers {
   reference: SharedSequence;
 }
 
-
 export class GgufImplicitQModel implements QModel {
   readonly name: string;
   private readonly template: ChatTemplate;
@@ -36,16 +40,25 @@ export class GgufImplicitQModel implements QModel {
     readonly spec: GgufQModelSpec,
     private readonly options: GgufQModelOptions = {},
   ) {
-    const what = spec.lora ? `${basename(spec.policy)}+${basename(spec.lora)}` : basename(spec.policy);
+    const what = spec.lora
+      ? `${basename(spec.policy)}+${basename(spec.lora)}`
+      : basename(spec.policy);
     this.name = `gguf:${what}/ref=${basename(spec.reference)}`;
     this.template = chatTemplate(spec.template);
-    for (const path of [spec.policy, spec.reference, spec.lora]) if (path) checkGgufPath(path, '--qmodel');
+    for (const path of [spec.policy, spec.reference, spec.lora])
+      if (path) checkGgufPath(path, '--qmodel');
   }
 
   private async open(path: string, lora: string | undefined): Promise<SharedSequence> {
     const model: LlamaModelLike = await loadGgufModel(path, '--qmodel');
-    const contextSize = this.spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
-    const context = await model.createContext({ contextSize, sequences: 1, threads: ggufThreads(), ...(lora ? { lora: { adapters: [{ filePath: lora }] } } : {}) });
+    const contextSize =
+      this.spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
+    const context = await model.createContext({
+      contextSize,
+      sequences: 1,
+      threads: ggufThreads(),
+      ...(lora ? { lora: { adapters: [{ filePath: lora }] } } : {}),
+    });
     return new SharedSequence(model, context.getSequence(), this.options.reusePrefix ?? true);
   }
 
@@ -63,18 +76,32 @@ export class GgufImplicitQModel implements QModel {
   }
 
   /** Summed span log-probs under the policy and the reference, per candidate with an action. */
-  async spanLogprobs(context: StepContext, candidates: readonly string[]): Promise<Array<{ index: number; policy: number; reference: number }>> {
+  async spanLogprobs(
+    context: StepContext,
+    candidates: readonly string[],
+  ): Promise<Array<{ index: number; policy: number; reference: number }>> {
     const items = scoringTexts(this.template, context, candidates);
     if (items.length === 0) return [];
     const { policy, reference } = await this.getScorers();
-    const lpPolicy = await scoreAll(policy, items.map((i) => i.scoring));
-    const lpRef = await scoreAll(reference, items.map((i) => i.scoring));
-    return items.map((item, k) => ({ index: item.index, policy: lpPolicy[k] as number, reference: lpRef[k] as number }));
+    const lpPolicy = await scoreAll(
+      policy,
+      items.map((i) => i.scoring),
+    );
+    const lpRef = await scoreAll(
+      reference,
+      items.map((i) => i.scoring),
+    );
+    return items.map((item, k) => ({
+      index: item.index,
+      policy: lpPolicy[k] as number,
+      reference: lpRef[k] as number,
+    }));
   }
 
   async score(context: StepContext, candidates: readonly string[]): Promise<number[]> {
     const q = candidates.map(() => 0);
-    for (const s of await this.spanLogprobs(context, candidates)) q[s.index] = this.spec.beta * (s.policy - s.reference);
+    for (const s of await this.spanLogprobs(context, candidates))
+      q[s.index] = this.spec.beta * (s.policy - s.reference);
     return q;
   }
 
@@ -97,13 +124,17 @@ export class GgufImplicitQModel implements QModel {
 }
 
 /** One model's summed span log-prob for each text, scored one after another on its sequence. */
-async function scoreAll(shared: SharedSequence, scorings: readonly ScoringText[]): Promise<number[]> {
+async function scoreAll(
+  shared: SharedSequence,
+  scorings: readonly ScoringText[],
+): Promise<number[]> {
   return shared.exclusive(async () => {
     const sums: number[] = [];
     for (const s of scorings) {
       const tokens = withBos(shared.model, shared.model.tokenize(s.text, true));
       const from = spanStartToken(shared.model, tokens, s.text, s.spanStart);
-      if (from >= tokens.length) throw new Error('no token of the reply span was found in the tokenised text');
+      if (from >= tokens.length)
+        throw new Error('no token of the reply span was found in the tokenised text');
       const lps = await teacherForcedLogprobs(shared, tokens, from);
       sums.push(lps.reduce((a, b) => a + b, 0));
     }
@@ -112,7 +143,10 @@ async function scoreAll(shared: SharedSequence, scorings: readonly ScoringText[]
 }
 
 /** Parses the spec and loads everything up front, so a missing package or bad file fails before a run starts. */
-export async function loadGgufQModel(spec: string, options: GgufQModelOptions = {}): Promise<GgufImplicitQModel> {
+export async function loadGgufQModel(
+  spec: string,
+  options: GgufQModelOptions = {},
+): Promise<GgufImplicitQModel> {
   const model = new GgufImplicitQModel(parseGgufQModelSpec(spec), options);
   await model.ready();
   return model;

@@ -57,7 +57,10 @@ export interface LlamaSequenceLike {
   readonly context: LlamaContextLike;
   eraseContextTokenRanges(ranges: Array<{ start: number; end: number }>): Promise<void>;
   clearHistory(): Promise<void>;
-  evaluate(tokens: Token[], options?: SamplingOptions): AsyncGenerator<Token, void, void | Token | Token[]>;
+  evaluate(
+    tokens: Token[],
+    options?: SamplingOptions,
+  ): AsyncGenerator<Token, void, void | Token | Token[]>;
   evaluateWithoutGeneratingNewTokens(tokens: Token[]): Promise<void>;
   controlledEvaluate(input: ControlledInput[]): Promise<Array<ControlledOutput | undefined>>;
   dispose(): Promise<void>;
@@ -92,7 +95,12 @@ export interface LlamaLike {
 
 /** The module namespace of `node-llama-cpp`, as far as stepq uses it. */
 export interface NodeLlamaCppModule {
-  getLlama(options: { gpu?: false | 'auto' | string; build?: 'never'; logLevel?: unknown; progressLogs?: boolean }): Promise<LlamaLike>;
+  getLlama(options: {
+    gpu?: false | 'auto' | string;
+    build?: 'never';
+    logLevel?: unknown;
+    progressLogs?: boolean;
+  }): Promise<LlamaLike>;
   resolveChatWrapper(model: LlamaModelLike): ChatWrapperLike;
   LlamaLogLevel: { error: unknown; warn: unknown };
 }

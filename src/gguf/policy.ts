@@ -32,7 +32,9 @@ interface Loaded {
 
 function chatHistory(messages: readonly Message[]): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = messages.map((m) =>
-    m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
+    m.role === 'assistant'
+      ? { type: 'model', response: [m.content] }
+      : { type: m.role, text: m.content },
   );
   history.push({ type: 'model', response: [] }); // the turn to generate
   return history;
@@ -57,13 +59,27 @@ export class GgufPolicy implements Policy {
       const model = await loadGgufModel(this.spec.path, '--policy');
       const { module } = await getRuntime('--policy');
       const wrapper = module.resolveChatWrapper(model);
-      const contextSize = this.spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
-      const context = await model.createContext({ contextSize, sequences: 1, threads: ggufThreads() });
-      const state = wrapper.generateContextState({ chatHistory: [{ type: 'user', text: 'x' }, { type: 'model', response: [] }] });
+      const contextSize =
+        this.spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
+      const context = await model.createContext({
+        contextSize,
+        sequences: 1,
+        threads: ggufThreads(),
+      });
+      const state = wrapper.generateContextState({
+        chatHistory: [
+          { type: 'user', text: 'x' },
+          { type: 'model', response: [] },
+        ],
+      });
       const templateStops = state.stopGenerationTriggers
         .map((t) => model.detokenize(t.tokenize(model.tokenizer), true))
         .filter((s) => s.trim() !== '');
-      return { shared: new SharedSequence(model, context.getSequence(), this.extras.reusePrefix ?? true), wrapper, templateStops };
+      return {
+        shared: new SharedSequence(model, context.getSequence(), this.extras.reusePrefix ?? true),
+        wrapper,
+        templateStops,
+      };
     })();
     return this.loaded;
   }
@@ -82,7 +98,11 @@ export class GgufPolicy implements Policy {
     return withBos(shared.model, text.tokenize(shared.model.tokenizer));
   }
 
-  async propose(messages: readonly Message[], n: number, options: ProposeOptions): Promise<PolicyReply> {
+  async propose(
+    messages: readonly Message[],
+    n: number,
+    options: ProposeOptions,
+  ): Promise<PolicyReply> {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`propose needs n >= 1, got ${n}`);
     const { shared, templateStops } = await this.ready();
     const prompt = await this.promptTokens(messages);
@@ -91,7 +111,13 @@ export class GgufPolicy implements Policy {
       let completionTokens = 0;
       for (let i = 0; i < n; i++) {
         options.signal?.throwIfAborted();
-        const { text, generated } = await this.sampleOne(shared, prompt, options.seed + i, templateStops, options.signal);
+        const { text, generated } = await this.sampleOne(
+          shared,
+          prompt,
+          options.seed + i,
+          templateStops,
+          options.signal,
+        );
         candidates.push(text);
         completionTokens += generated;
       }
@@ -104,18 +130,36 @@ export class GgufPolicy implements Policy {
    * the last token is evaluated on its own and sampling starts: the first sampled token's
    * logits are computed the same way whether or not the prefix was cached.
    */
-  private async sampleOne(shared: SharedSequence, prompt: readonly Token[], seed: number, templateStops: readonly string[], signal?: AbortSignal): Promise<{ text: string; generated: number }> {
+  private async sampleOne(
+    shared: SharedSequence,
+    prompt: readonly Token[],
+    seed: number,
+    templateStops: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<{ text: string; generated: number }> {
     const last = prompt.length - 1;
     const start = await shared.alignTo(prompt, last);
-    if (start < last) await shared.sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(start, last));
+    if (start < last)
+      await shared.sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(start, last));
     const out: Token[] = [];
     const stops = [...this.stop, ...templateStops];
     let text = '';
-    const sampling = { temperature: this.options.temperature, topP: this.options.topP, topK: 0, minP: 0, seed: seed >>> 0 };
+    const sampling = {
+      temperature: this.options.temperature,
+      topP: this.options.topP,
+      topK: 0,
+      minP: 0,
+      seed: seed >>> 0,
+    };
     for await (const token of shared.sequence.evaluate([prompt[last] as Token], sampling)) {
       out.push(token);
       text = shared.model.detokenize(out, true);
-      if (stops.some((s) => text.includes(s)) || out.length >= this.options.maxTokens || signal?.aborted) break;
+      if (
+        stops.some((s) => text.includes(s)) ||
+        out.length >= this.options.maxTokens ||
+        signal?.aborted
+      )
+        break;
     }
     signal?.throwIfAborted();
     return { text: truncateAtStop(text, stops), generated: out.length };
@@ -123,7 +167,11 @@ export class GgufPolicy implements Policy {
 }
 
 /** Parses the spec and loads the model up front, so a missing package or bad file fails early. */
-export async function loadGgufPolicy(spec: string, options: Pick<PolicyOptions, 'temperature' | 'topP' | 'maxTokens'>, extras: GgufPolicyExtras = {}): Promise<GgufPolicy> {
+export async function loadGgufPolicy(
+  spec: string,
+  options: Pick<PolicyOptions, 'temperature' | 'topP' | 'maxTokens'>,
+  extras: GgufPolicyExtras = {},
+): Promise<GgufPolicy> {
   const policy = new GgufPolicy(parseGgufPolicySpec(spec), options, extras);
   await policy.ready();
   return policy;

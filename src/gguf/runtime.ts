@@ -37,9 +37,13 @@ export async function loadNodeLlamaCpp(what: string): Promise<NodeLlamaCppModule
     return (await importer()) as NodeLlamaCppModule;
   } catch (err) {
     if (isModuleNotFound(err)) {
-      throw new UserError(`${what} needs the optional package node-llama-cpp, which is not installed. Install it next to stepq with: ${NODE_LLAMA_CPP_INSTALL}`);
+      throw new UserError(
+        `${what} needs the optional package node-llama-cpp, which is not installed. Install it next to stepq with: ${NODE_LLAMA_CPP_INSTALL}`,
+      );
     }
-    throw new UserError(`${what}: node-llama-cpp failed to load (${(err as Error).message}). Reinstall it with: ${NODE_LLAMA_CPP_INSTALL}`);
+    throw new UserError(
+      `${what}: node-llama-cpp failed to load (${(err as Error).message}). Reinstall it with: ${NODE_LLAMA_CPP_INSTALL}`,
+    );
   }
 }
 
@@ -72,16 +76,24 @@ export function ggufThreads(): number {
   const raw = process.env.STEPQ_GGUF_THREADS;
   if (raw === undefined || raw === '') return availableParallelism();
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`STEPQ_GGUF_THREADS must be an integer >= 1, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`STEPQ_GGUF_THREADS must be an integer >= 1, got "${raw}"`);
   return n;
 }
 
-export async function getRuntime(what: string): Promise<{ module: NodeLlamaCppModule; llama: LlamaLike }> {
+export async function getRuntime(
+  what: string,
+): Promise<{ module: NodeLlamaCppModule; llama: LlamaLike }> {
   if (!llamaPromise) {
     llamaPromise = (async () => {
       const module = await loadNodeLlamaCpp(what);
       // build: 'never': use the prebuilt binaries only; never try to compile llama.cpp at run time.
-      const llama = await module.getLlama({ gpu: gpuSetting(), build: 'never', logLevel: module.LlamaLogLevel.error, progressLogs: false });
+      const llama = await module.getLlama({
+        gpu: gpuSetting(),
+        build: 'never',
+        logLevel: module.LlamaLogLevel.error,
+        progressLogs: false,
+      });
       return { module, llama };
     })();
     llamaPromise.catch(() => {
@@ -95,7 +107,8 @@ export async function getRuntime(what: string): Promise<{ module: NodeLlamaCppMo
 export function checkGgufPath(path: string, what: string): string {
   const full = resolve(path);
   if (!existsSync(full)) throw new UserError(`${what}: no such file ${path}`);
-  if (!statSync(full).isFile()) throw new UserError(`${what}: ${path} is a folder, expected a .gguf file`);
+  if (!statSync(full).isFile())
+    throw new UserError(`${what}: ${path} is a folder, expected a .gguf file`);
   return full;
 }
 
@@ -107,7 +120,9 @@ export async function loadGgufModel(path: string, what: string): Promise<LlamaMo
   if (!model) {
     model = llama.loadModel({ modelPath: full }).catch((err: unknown) => {
       models.delete(full);
-      throw new UserError(`${what}: cannot load ${path} as a GGUF model (${(err as Error).message})`);
+      throw new UserError(
+        `${what}: cannot load ${path} as a GGUF model (${(err as Error).message})`,
+      );
     });
     models.set(full, model);
   }

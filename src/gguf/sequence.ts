@@ -32,7 +32,9 @@ export class SharedSequence {
    */
   async alignTo(tokens: readonly Token[], keepAtMost: number): Promise<number> {
     if (tokens.length > this.sequence.contextSize) {
-      throw new Error(`${tokens.length} tokens do not fit the GGUF context of ${this.sequence.contextSize} tokens (raise it with ctx=N in the spec)`);
+      throw new Error(
+        `${tokens.length} tokens do not fit the GGUF context of ${this.sequence.contextSize} tokens (raise it with ctx=N in the spec)`,
+      );
     }
     if (!this.reusePrefix) {
       await this.sequence.clearHistory();

@@ -9,7 +9,8 @@ import { CHAT_TEMPLATES, DEFAULT_TEMPLATE } from '../qmodel/chat-templates.js';
 import { DEFAULT_LLM_BETA } from '../qmodel/llm-spec.js';
 
 export const GGUF_POLICY_USAGE = 'gguf:<model.gguf>[,ctx=N]';
-export const GGUF_QMODEL_USAGE = 'gguf:<policy.gguf>,ref=<reference.gguf>|lora=<adapter.gguf>[,beta=B][,template=phi3|chatml|llama3][,ctx=N]';
+export const GGUF_QMODEL_USAGE =
+  'gguf:<policy.gguf>,ref=<reference.gguf>|lora=<adapter.gguf>[,beta=B][,template=phi3|chatml|llama3][,ctx=N]';
 /** Context size when the spec gives none: the model's training context, capped to bound memory. */
 export const DEFAULT_CONTEXT_CAP = 8192;
 
@@ -29,8 +30,14 @@ export interface GgufQModelSpec {
   contextSize?: number;
 }
 
-function splitSpec(spec: string, flag: string, usage: string, keys: readonly string[]): { head: string; options: Map<string, string> } {
-  if (!spec.startsWith('gguf:')) throw new UserError(`${flag}: "${spec}" is not a gguf: spec (expected ${usage})`);
+function splitSpec(
+  spec: string,
+  flag: string,
+  usage: string,
+  keys: readonly string[],
+): { head: string; options: Map<string, string> } {
+  if (!spec.startsWith('gguf:'))
+    throw new UserError(`${flag}: "${spec}" is not a gguf: spec (expected ${usage})`);
   const [head = '', ...rest] = spec.slice('gguf:'.length).split(',');
   if (!head.trim()) throw new UserError(`${flag}: the .gguf file is missing (expected ${usage})`);
   const options = new Map<string, string>();
@@ -38,7 +45,8 @@ function splitSpec(spec: string, flag: string, usage: string, keys: readonly str
     const eq = part.indexOf('=');
     if (eq < 0) throw new UserError(`${flag}: "${part}" is not key=value (expected ${usage})`);
     const key = part.slice(0, eq).trim();
-    if (!keys.includes(key)) throw new UserError(`${flag}: unknown option "${key}" (expected ${usage})`);
+    if (!keys.includes(key))
+      throw new UserError(`${flag}: unknown option "${key}" (expected ${usage})`);
     if (options.has(key)) throw new UserError(`${flag}: option "${key}" is given twice`);
     options.set(key, part.slice(eq + 1).trim());
   }
@@ -49,7 +57,8 @@ function contextSize(options: Map<string, string>, flag: string): number | undef
   const raw = options.get('ctx');
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 64) throw new UserError(`${flag}: ctx must be an integer >= 64, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 64)
+    throw new UserError(`${flag}: ctx must be an integer >= 64, got "${raw}"`);
   return n;
 }
 
@@ -60,14 +69,34 @@ export function parseGgufPolicySpec(spec: string): GgufPolicySpec {
 
 export function parseGgufQModelSpec(spec: string): GgufQModelSpec {
   const flag = '--qmodel';
-  const { head, options } = splitSpec(spec, flag, GGUF_QMODEL_USAGE, ['ref', 'lora', 'beta', 'template', 'ctx']);
+  const { head, options } = splitSpec(spec, flag, GGUF_QMODEL_USAGE, [
+    'ref',
+    'lora',
+    'beta',
+    'template',
+    'ctx',
+  ]);
   const lora = options.get('lora');
   const ref = options.get('ref');
   if (lora === '' || ref === '') throw new UserError(`${flag}: empty file name in "${spec}"`);
-  if (!ref && !lora) throw new UserError(`${flag}: the reference model is missing: add ref=<reference.gguf>, or lora=<adapter.gguf> to use the base model as the reference (expected ${GGUF_QMODEL_USAGE})`);
+  if (!ref && !lora)
+    throw new UserError(
+      `${flag}: the reference model is missing: add ref=<reference.gguf>, or lora=<adapter.gguf> to use the base model as the reference (expected ${GGUF_QMODEL_USAGE})`,
+    );
   const beta = options.has('beta') ? Number(options.get('beta')) : DEFAULT_LLM_BETA;
-  if (!Number.isFinite(beta) || beta <= 0) throw new UserError(`${flag}: beta must be a number > 0, got "${options.get('beta')}"`);
+  if (!Number.isFinite(beta) || beta <= 0)
+    throw new UserError(`${flag}: beta must be a number > 0, got "${options.get('beta')}"`);
   const template = options.get('template') ?? DEFAULT_TEMPLATE;
-  if (!CHAT_TEMPLATES[template]) throw new UserError(`${flag}: unknown template "${template}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`);
-  return { policy: head, reference: ref ?? head, lora, beta, template, contextSize: contextSize(options, flag) };
+  if (!CHAT_TEMPLATES[template])
+    throw new UserError(
+      `${flag}: unknown template "${template}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`,
+    );
+  return {
+    policy: head,
+    reference: ref ?? head,
+    lora,
+    beta,
+    template,
+    contextSize: contextSize(options, flag),
+  };
 }

@@ -14,8 +14,13 @@ import type { SharedSequence } from './sequence.js';
  * Log-probs of tokens[from..] given everything before them (from >= 1). Reuses the cached
  * prefix of the sequence; call inside `shared.exclusive`.
  */
-export async function teacherForcedLogprobs(shared: SharedSequence, tokens: readonly Token[], from: number): Promise<number[]> {
-  if (from < 1 || from >= tokens.length) throw new RangeError(`scored tokens must start in [1, ${tokens.length}), got ${from}`);
+export async function teacherForcedLogprobs(
+  shared: SharedSequence,
+  tokens: readonly Token[],
+  from: number,
+): Promise<number[]> {
+  if (from < 1 || from >= tokens.length)
+    throw new RangeError(`scored tokens must start in [1, ${tokens.length}), got ${from}`);
   // The token before the first scored one must be (re-)evaluated: its logits predict it.
   const start = await shared.alignTo(tokens, from - 1);
   const input: ControlledInput[] = [];
@@ -23,7 +28,15 @@ export async function teacherForcedLogprobs(shared: SharedSequence, tokens: read
     const token = tokens[i] as Token;
     if (i >= from - 1 && i < tokens.length - 1) {
       const next = tokens[i + 1] as Token;
-      input.push([token, { generateNext: { logits: { filter: { tokens: [next], includeTop: 1 } }, totalLogitWeight: true } }]);
+      input.push([
+        token,
+        {
+          generateNext: {
+            logits: { filter: { tokens: [next], includeTop: 1 } },
+            totalLogitWeight: true,
+          },
+        },
+      ]);
     } else input.push(token);
   }
   const outputs = await shared.sequence.controlledEvaluate(input);
@@ -32,7 +45,8 @@ export async function teacherForcedLogprobs(shared: SharedSequence, tokens: read
     const out = outputs[i - start]?.next;
     const next = tokens[i + 1] as Token;
     const logit = out?.logits?.get(next);
-    if (!out?.logits || logit === undefined || out.totalLogitWeight === undefined) throw new Error(`node-llama-cpp returned no logits for position ${i}`);
+    if (!out?.logits || logit === undefined || out.totalLogitWeight === undefined)
+      throw new Error(`node-llama-cpp returned no logits for position ${i}`);
     let max = -Infinity;
     for (const v of out.logits.values()) if (v > max) max = v;
     logprobs.push(logit - max - Math.log(out.totalLogitWeight));
@@ -47,10 +61,18 @@ export async function teacherForcedLogprobs(shared: SharedSequence, tokens: read
  * single tokens may be partial UTF-8 bytes; the span is located from the end of the text,
  * because SentencePiece tokenizers may insert a space after special tokens earlier on.
  */
-export function spanStartToken(model: LlamaModelLike, tokens: readonly Token[], text: string, spanStart: number): number {
+export function spanStartToken(
+  model: LlamaModelLike,
+  tokens: readonly Token[],
+  text: string,
+  spanStart: number,
+): number {
   const full = model.detokenize(tokens, true);
   const suffix = text.slice(spanStart);
-  if (!full.endsWith(suffix)) throw new Error('the detokenised text does not end with the scored reply, so the reply span cannot be located');
+  if (!full.endsWith(suffix))
+    throw new Error(
+      'the detokenised text does not end with the scored reply, so the reply span cannot be located',
+    );
   const boundary = full.length - suffix.length;
   // Smallest k whose prefix tokens[0..k) already covers the boundary: token k starts at or after it.
   let lo = 0;

@@ -59,6 +59,10 @@ export class ResponseCache {
   }
 
   put(key: string, request: unknown, reply: CachedReply): void {
-    writeJsonAtomic(this.pathOf(key), { request, candidates: reply.candidates, usage: reply.usage });
+    writeJsonAtomic(this.pathOf(key), {
+      request,
+      candidates: reply.candidates,
+      usage: reply.usage,
+    });
   }
 }

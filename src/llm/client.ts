@@ -36,14 +36,18 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new UserError(`--base-url "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8000/v1)`);
+    throw new UserError(
+      `--base-url "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8000/v1)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserError(`--base-url "${baseUrl}" must start with http:// or https://`);
   }
   const usesOpenAI = url.hostname === 'api.openai.com';
   if (!options.apiKey && usesOpenAI) {
-    throw new UserError('no API key for api.openai.com: set OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server');
+    throw new UserError(
+      'no API key for api.openai.com: set OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server',
+    );
   }
   const client = new OpenAI({
     baseURL: baseUrl,
@@ -75,10 +79,17 @@ export async function limitedCall<T>(
 }
 
 /** Checks a response body against the shape we rely on; a mismatch is an LlmError naming the field. */
-export function validateResponse<T extends z.ZodType>(raw: unknown, schema: T, endpoint: string): z.output<T> {
+export function validateResponse<T extends z.ZodType>(
+  raw: unknown,
+  schema: T,
+  endpoint: string,
+): z.output<T> {
   if (typeof raw === 'string') {
     // The SDK hands back non-JSON bodies (e.g. an HTML error page from a proxy) as text.
-    throw new LlmError(endpoint, `response is not JSON: "${raw.slice(0, 80).replace(/\s+/g, ' ')}"`);
+    throw new LlmError(
+      endpoint,
+      `response is not JSON: "${raw.slice(0, 80).replace(/\s+/g, ' ')}"`,
+    );
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

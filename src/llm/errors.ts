@@ -18,7 +18,9 @@ export class LlmError extends UserError {
   readonly param: string | undefined;
 
   constructor(endpoint: string, detail: string, status?: number, param?: string) {
-    super(`LLM request to ${endpoint} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`);
+    super(
+      `LLM request to ${endpoint} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`,
+    );
     this.name = 'LlmError';
     this.status = status;
     this.endpoint = endpoint;
@@ -58,15 +60,25 @@ export function toLlmError(err: unknown, endpoint: string, attempts: number): Er
   if (err instanceof LlmError) return err;
   if (err instanceof APIUserAbortError) return err;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-  if (err instanceof APIConnectionTimeoutError) return new LlmError(endpoint, `timed out${tries} (raise --timeout or --retries)`);
+  if (err instanceof APIConnectionTimeoutError)
+    return new LlmError(endpoint, `timed out${tries} (raise --timeout or --retries)`);
   if (err instanceof APIConnectionError) {
     const reason = rootCause(err);
-    return new LlmError(endpoint, `could not connect${tries}${reason ? ` (${reason})` : ''}: is the server running and --base-url right?`);
+    return new LlmError(
+      endpoint,
+      `could not connect${tries}${reason ? ` (${reason})` : ''}: is the server running and --base-url right?`,
+    );
   }
   if (err instanceof APIError) {
     const retried = err.status === 429 || (err.status ?? 0) >= 500 ? tries : '';
-    return new LlmError(endpoint, `${oneLine(serverMessage(err))}${retried}`, err.status, err.param ?? undefined);
+    return new LlmError(
+      endpoint,
+      `${oneLine(serverMessage(err))}${retried}`,
+      err.status,
+      err.param ?? undefined,
+    );
   }
-  if (err instanceof SyntaxError) return new LlmError(endpoint, `response body is not valid JSON (${oneLine(err.message, 120)})`);
+  if (err instanceof SyntaxError)
+    return new LlmError(endpoint, `response body is not valid JSON (${oneLine(err.message, 120)})`);
   return new LlmError(endpoint, oneLine(err instanceof Error ? err.message : String(err)));
 }

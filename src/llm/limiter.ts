@@ -13,7 +13,8 @@ const limits = new Map<string, LimitFunction>();
  * Wrap single requests only, never a function that itself waits for the limiter (deadlock).
  */
 export function llmLimit(concurrency: number, key = 'llm'): LimitFunction {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`LLM concurrency must be a whole number >= 1, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`LLM concurrency must be a whole number >= 1, got ${concurrency}`);
   let limit = limits.get(key);
   if (!limit) {
     limit = pLimit(concurrency);

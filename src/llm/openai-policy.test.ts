@@ -47,24 +47,52 @@ function retryCounts(server: FakeOpenAIServer): string[] {
 
 test('asks for all n candidates in one request with the sampling settings, and counts usage', async () => {
   const server = await fakeServer();
-  server.enqueue({ kind: 'choices', texts: ['Thought: a\nAction: Search[x]', 'Thought: b\nAction: Finish[y]'], usage: { prompt_tokens: 120, completion_tokens: 33 } });
+  server.enqueue({
+    kind: 'choices',
+    texts: ['Thought: a\nAction: Search[x]', 'Thought: b\nAction: Finish[y]'],
+    usage: { prompt_tokens: 120, completion_tokens: 33 },
+  });
   const policy = createOpenAIPolicy('m1', options(server));
   assert.equal(policy.name, 'openai:m1');
   const reply = await policy.propose(messages, 2, { seed: 11 });
-  assert.deepEqual(reply.candidates, ['Thought: a\nAction: Search[x]', 'Thought: b\nAction: Finish[y]']);
+  assert.deepEqual(reply.candidates, [
+    'Thought: a\nAction: Search[x]',
+    'Thought: b\nAction: Finish[y]',
+  ]);
   assert.deepEqual(reply.usage, { calls: 1, promptTokens: 120, completionTokens: 33 });
   assert.equal(server.requests.length, 1);
   const body = server.requests[0]?.body;
   assert.deepEqual(
-    { model: body?.model, n: body?.n, seed: body?.seed, temperature: body?.temperature, top_p: body?.top_p, max_tokens: body?.max_tokens, stop: body?.stop },
-    { model: 'm1', n: 2, seed: 11, temperature: 0.7, top_p: 0.9, max_tokens: 64, stop: ['Observation'] },
+    {
+      model: body?.model,
+      n: body?.n,
+      seed: body?.seed,
+      temperature: body?.temperature,
+      top_p: body?.top_p,
+      max_tokens: body?.max_tokens,
+      stop: body?.stop,
+    },
+    {
+      model: 'm1',
+      n: 2,
+      seed: 11,
+      temperature: 0.7,
+      top_p: 0.9,
+      max_tokens: 64,
+      stop: ['Observation'],
+    },
   );
   assert.deepEqual(body?.messages, messages);
 });
 
 test('cuts a reply before an invented Observation turn even when the server ignores stop', async () => {
   const server = await fakeServer();
-  server.enqueue({ kind: 'choices', texts: ['Thought: look\nAction: Search[Paris]\nObservation: Paris is in France.\nThought: done'] });
+  server.enqueue({
+    kind: 'choices',
+    texts: [
+      'Thought: look\nAction: Search[Paris]\nObservation: Paris is in France.\nThought: done',
+    ],
+  });
   const reply = await createOpenAIPolicy('m1', options(server)).propose(messages, 1, { seed: 1 });
   assert.deepEqual(reply.candidates, ['Thought: look\nAction: Search[Paris]\n']);
 });
@@ -78,17 +106,40 @@ test('missing usage counts calls but 0 tokens', async () => {
 
 test('an endpoint that ignores n gets single requests with seeds seed+i, remembered afterwards', async () => {
   const server = await fakeServer();
-  server.enqueue({ kind: 'choices', texts: (_i, body) => `first seed ${String(body.seed)}`, ignoreN: true, usage: { prompt_tokens: 10, completion_tokens: 2 } });
-  server.setHandler(() => ({ kind: 'choices', texts: (_i, body) => `single seed ${String(body.seed)}`, usage: { prompt_tokens: 10, completion_tokens: 2 } }));
+  server.enqueue({
+    kind: 'choices',
+    texts: (_i, body) => `first seed ${String(body.seed)}`,
+    ignoreN: true,
+    usage: { prompt_tokens: 10, completion_tokens: 2 },
+  });
+  server.setHandler(() => ({
+    kind: 'choices',
+    texts: (_i, body) => `single seed ${String(body.seed)}`,
+    usage: { prompt_tokens: 10, completion_tokens: 2 },
+  }));
   const policy = createOpenAIPolicy('m1', options(server));
   const reply = await policy.propose(messages, 3, { seed: 100 });
   assert.deepEqual(reply.candidates, ['first seed 100', 'single seed 101', 'single seed 102']);
   assert.deepEqual(reply.usage, { calls: 3, promptTokens: 30, completionTokens: 6 });
-  assert.deepEqual(server.requests.map((r) => [r.body?.n, r.body?.seed]), [[3, 100], [1, 101], [1, 102]]);
+  assert.deepEqual(
+    server.requests.map((r) => [r.body?.n, r.body?.seed]),
+    [
+      [3, 100],
+      [1, 101],
+      [1, 102],
+    ],
+  );
   // Known now: the next call goes straight to singles, even from another instance.
   const again = await createOpenAIPolicy('m1', options(server)).propose(messages, 3, { seed: 100 });
   assert.deepEqual(again.candidates, ['single seed 100', 'single seed 101', 'single seed 102']);
-  assert.deepEqual(server.requests.slice(3).map((r) => [r.body?.n, r.body?.seed]), [[1, 100], [1, 101], [1, 102]]);
+  assert.deepEqual(
+    server.requests.slice(3).map((r) => [r.body?.n, r.body?.seed]),
+    [
+      [1, 100],
+      [1, 101],
+      [1, 102],
+    ],
+  );
 });
 
 test('an endpoint that rejects n with a 400 gets single requests; other 400s are errors', async () => {
@@ -97,7 +148,10 @@ test('an endpoint that rejects n with a 400 gets single requests; other 400s are
   server.setHandler(() => ({ kind: 'choices', texts: (_i, body) => `seed ${String(body.seed)}` }));
   const reply = await createOpenAIPolicy('m1', options(server)).propose(messages, 2, { seed: 5 });
   assert.deepEqual(reply.candidates, ['seed 5', 'seed 6']);
-  assert.deepEqual(server.requests.map((r) => r.body?.n), [2, 1, 1]);
+  assert.deepEqual(
+    server.requests.map((r) => r.body?.n),
+    [2, 1, 1],
+  );
 
   server.enqueue({ kind: 'error', status: 400, message: 'temperature is out of range' });
   const err = await createOpenAIPolicy('m2', options(server))
@@ -105,7 +159,10 @@ test('an endpoint that rejects n with a 400 gets single requests; other 400s are
     .catch((e: unknown) => e);
   assert.ok(err instanceof LlmError);
   assert.equal(err.status, 400);
-  assert.equal(err.message, `LLM request to ${server.baseUrl}/chat/completions failed (HTTP 400): temperature is out of range`);
+  assert.equal(
+    err.message,
+    `LLM request to ${server.baseUrl}/chat/completions failed (HTTP 400): temperature is out of range`,
+  );
   assert.equal(server.requests.length, 4, 'a 400 is not retried');
 });
 
@@ -117,7 +174,11 @@ test('retries 429 and 500 (honouring Retry-After variants) and then succeeds', a
     { kind: 'error', status: 503, retryAfterMs: '2' },
     { kind: 'choices', texts: ['Thought: ok\nAction: Finish[a]'] },
   );
-  const reply = await createOpenAIPolicy('m1', options(server, { maxRetries: 3 })).propose(messages, 1, { seed: 1 });
+  const reply = await createOpenAIPolicy('m1', options(server, { maxRetries: 3 })).propose(
+    messages,
+    1,
+    { seed: 1 },
+  );
   assert.deepEqual(reply.candidates, ['Thought: ok\nAction: Finish[a]']);
   assert.equal(reply.usage.calls, 1);
   assert.deepEqual(retryCounts(server), ['0', '1', '2', '3']);
@@ -125,13 +186,21 @@ test('retries 429 and 500 (honouring Retry-After variants) and then succeeds', a
 
 test('exhausted retries on 429 give a one-line LlmError naming status and endpoint', async () => {
   const server = await fakeServer();
-  server.setHandler(() => ({ kind: 'error', status: 429, message: 'Rate limit reached', retryAfterMs: '1' }));
+  server.setHandler(() => ({
+    kind: 'error',
+    status: 429,
+    message: 'Rate limit reached',
+    retryAfterMs: '1',
+  }));
   const err = await createOpenAIPolicy('m1', options(server, { maxRetries: 2 }))
     .propose(messages, 1, { seed: 1 })
     .catch((e: unknown) => e);
   assert.ok(err instanceof LlmError);
   assert.ok(err instanceof UserError, 'the CLI prints it without a stack');
-  assert.equal(err.message, `LLM request to ${server.baseUrl}/chat/completions failed (HTTP 429): Rate limit reached after 3 attempts`);
+  assert.equal(
+    err.message,
+    `LLM request to ${server.baseUrl}/chat/completions failed (HTTP 429): Rate limit reached after 3 attempts`,
+  );
   assert.equal(server.requests.length, 3);
 });
 
@@ -163,7 +232,10 @@ test('an aborted propose rejects with the abort reason, not an LlmError', async 
   const server = await fakeServer();
   server.setHandler(() => ({ kind: 'hang' }));
   const controller = new AbortController();
-  const pending = createOpenAIPolicy('m1', options(server)).propose(messages, 1, { seed: 1, signal: controller.signal });
+  const pending = createOpenAIPolicy('m1', options(server)).propose(messages, 1, {
+    seed: 1,
+    signal: controller.signal,
+  });
   setTimeout(() => controller.abort(new Error('episode cancelled')), 30);
   await assert.rejects(pending, /episode cancelled/);
 });
@@ -173,8 +245,14 @@ test('malformed bodies give a clear LlmError', async () => {
   const policy = createOpenAIPolicy('m1', options(server, { maxRetries: 0 }));
   const cases: Array<[Parameters<FakeOpenAIServer['enqueue']>[0], RegExp]> = [
     [{ kind: 'malformed', body: '{"choices": [' }, /response body is not valid JSON/],
-    [{ kind: 'malformed', body: '<html>bad gateway</html>', contentType: 'text/html' }, /response is not JSON: "<html>bad gateway/],
-    [{ kind: 'json', body: { choices: [{ text: 'completion-style' }] } }, /malformed response body \(field choices\[0\]\.message: /],
+    [
+      { kind: 'malformed', body: '<html>bad gateway</html>', contentType: 'text/html' },
+      /response is not JSON: "<html>bad gateway/,
+    ],
+    [
+      { kind: 'json', body: { choices: [{ text: 'completion-style' }] } },
+      /malformed response body \(field choices\[0\]\.message: /,
+    ],
     [{ kind: 'json', body: { result: 'x' } }, /malformed response body \(field choices: /],
   ];
   for (const [reply, expected] of cases) {
@@ -188,10 +266,16 @@ test('malformed bodies give a clear LlmError', async () => {
 
 test('the global limit bounds requests in flight across policy instances', async () => {
   const server = await fakeServer();
-  server.setHandler(() => ({ kind: 'choices', texts: ['Thought: t\nAction: Finish[a]'], delayMs: 40 }));
+  server.setHandler(() => ({
+    kind: 'choices',
+    texts: ['Thought: t\nAction: Finish[a]'],
+    delayMs: 40,
+  }));
   const a = createOpenAIPolicy('m1', options(server, { concurrency: 2 }));
   const b = createOpenAIPolicy('m2', options(server, { concurrency: 2 }));
-  const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).propose(messages, 1, { seed: i })));
+  const replies = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).propose(messages, 1, { seed: i })),
+  );
   assert.equal(replies.length, 8);
   assert.equal(server.requests.length, 8);
   assert.equal(server.maxInFlight, 2);
@@ -201,7 +285,11 @@ test('the on-disk cache answers repeated requests without HTTP and with 0 tokens
   const server = await fakeServer();
   const dir = mkdtempSync(join(tmpdir(), 'stepq-llm-cache-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  server.setHandler(() => ({ kind: 'choices', texts: (i, body) => `c${i} seed ${String(body.seed)}`, usage: { prompt_tokens: 50, completion_tokens: 8 } }));
+  server.setHandler(() => ({
+    kind: 'choices',
+    texts: (i, body) => `c${i} seed ${String(body.seed)}`,
+    usage: { prompt_tokens: 50, completion_tokens: 8 },
+  }));
   const policy = new OpenAIPolicy('m1', options(server, { cacheDir: dir }));
   const first = await policy.propose(messages, 2, { seed: 3 });
   assert.deepEqual(first.usage, { calls: 1, promptTokens: 50, completionTokens: 8 });
@@ -214,15 +302,35 @@ test('the on-disk cache answers repeated requests without HTTP and with 0 tokens
   await policy.propose(messages, 2, { seed: 4 });
   assert.equal(server.requests.length, 2);
   const fresh = new OpenAIPolicy('m1', options(server, { cacheDir: dir }));
-  assert.deepEqual((await fresh.propose(messages, 2, { seed: 4 })).candidates, ['c0 seed 4', 'c1 seed 4']);
+  assert.deepEqual((await fresh.propose(messages, 2, { seed: 4 })).candidates, [
+    'c0 seed 4',
+    'c1 seed 4',
+  ]);
   assert.equal(server.requests.length, 2);
   assert.equal(fresh.stats.cacheHits, 1);
   assert.ok(existsSync(join(dir, 'llm')));
-  assert.equal(readdirSync(join(dir, 'llm')).flatMap((d) => readdirSync(join(dir, 'llm', d))).length, 2);
+  assert.equal(
+    readdirSync(join(dir, 'llm')).flatMap((d) => readdirSync(join(dir, 'llm', d))).length,
+    2,
+  );
 });
 
 test('api.openai.com without a key, or a bad base URL, is a UserError up front', () => {
-  const base = { env: 'hotpotqa', temperature: 1, topP: 0.9, maxTokens: 8, concurrency: 1, timeoutMs: 100, maxRetries: 0 };
-  assert.throws(() => createOpenAIPolicy('gpt-4o-mini', base), (e: unknown) => e instanceof UserError && /OPENAI_API_KEY/.test(e.message));
-  assert.throws(() => createOpenAIPolicy('m', { ...base, baseUrl: 'localhost:8000' }), /must start with http/);
+  const base = {
+    env: 'hotpotqa',
+    temperature: 1,
+    topP: 0.9,
+    maxTokens: 8,
+    concurrency: 1,
+    timeoutMs: 100,
+    maxRetries: 0,
+  };
+  assert.throws(
+    () => createOpenAIPolicy('gpt-4o-mini', base),
+    (e: unknown) => e instanceof UserError && /OPENAI_API_KEY/.test(e.message),
+  );
+  assert.throws(
+    () => createOpenAIPolicy('m', { ...base, baseUrl: 'localhost:8000' }),
+    /must start with http/,
+  );
 });

@@ -8,7 +8,14 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { PolicyOptions } from '../agent/policy-factory.js';
 import type { Message } from '../core/messages.js';
-import { addUsage, emptyUsage, type Policy, type PolicyReply, type ProposeOptions, type Usage } from '../core/policy.js';
+import {
+  addUsage,
+  emptyUsage,
+  type Policy,
+  type PolicyReply,
+  type ProposeOptions,
+  type Usage,
+} from '../core/policy.js';
 import { cacheKey, ResponseCache } from './cache.js';
 import { createLlmClient, limitedCall, validateResponse, type LlmClient } from './client.js';
 import { LlmError } from './errors.js';
@@ -79,7 +86,11 @@ export class OpenAIPolicy implements Policy {
     llmLimit(options.concurrency); // validates and configures the shared limit up front
   }
 
-  async propose(messages: readonly Message[], n: number, options: ProposeOptions): Promise<PolicyReply> {
+  async propose(
+    messages: readonly Message[],
+    n: number,
+    options: ProposeOptions,
+  ): Promise<PolicyReply> {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`propose needs n >= 1, got ${n}`);
     const request: ChatRequest = {
       model: this.model,
@@ -107,7 +118,10 @@ export class OpenAIPolicy implements Policy {
     return reply;
   }
 
-  private async fetchCandidates(request: ChatRequest, signal: AbortSignal | undefined): Promise<PolicyReply> {
+  private async fetchCandidates(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<PolicyReply> {
     const n = request.n;
     const nKey = `${this.llm.baseUrl}|${this.model}`;
     const usage = emptyUsage();
@@ -138,12 +152,19 @@ export class OpenAIPolicy implements Policy {
   }
 
   /** One HTTP request (with the SDK's retries) under the shared limiter, validated. */
-  private async request(body: ChatRequest, signal: AbortSignal | undefined): Promise<{ texts: string[]; usage: Usage }> {
+  private async request(
+    body: ChatRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ texts: string[]; usage: Usage }> {
     const raw: unknown = await limitedCall(
       this.llm,
       this.options.concurrency,
       CHAT_PATH,
-      (client) => client.chat.completions.create(body as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, signal ? { signal } : undefined),
+      (client) =>
+        client.chat.completions.create(
+          body as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+          signal ? { signal } : undefined,
+        ),
       signal,
     );
     const data = validateResponse(raw, chatResponseSchema, this.endpoint);
@@ -153,7 +174,11 @@ export class OpenAIPolicy implements Policy {
     const u = data.usage;
     return {
       texts,
-      usage: { calls: 1, promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0 },
+      usage: {
+        calls: 1,
+        promptTokens: u?.prompt_tokens ?? 0,
+        completionTokens: u?.completion_tokens ?? 0,
+      },
     };
   }
 }

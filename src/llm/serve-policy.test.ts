@@ -21,7 +21,11 @@ class ScriptedPolicy implements Policy {
     this.seeds.push(seed);
     const rng = new Rng(seed);
     const last = messages[messages.length - 1]?.content ?? '';
-    const candidates = Array.from({ length: n }, (_, i) => `Thought: ${last.length} #${i} r${rng.int(1000)}\nAction: Search[x${i}]\nObservation: invented`);
+    const candidates = Array.from(
+      { length: n },
+      (_, i) =>
+        `Thought: ${last.length} #${i} r${rng.int(1000)}\nAction: Search[x${i}]\nObservation: invented`,
+    );
     return { candidates, usage: { calls: 0, promptTokens: 0, completionTokens: 0 } };
   }
 }
@@ -37,17 +41,41 @@ afterEach(async () => {
 });
 
 async function serve(policy: Policy, latencyMs = 0): Promise<PolicyServer> {
-  const server = await startPolicyServer({ policyFor: () => policy, env: 'toy', host: '127.0.0.1', port: 0, latencyMs });
+  const server = await startPolicyServer({
+    policyFor: () => policy,
+    env: 'toy',
+    host: '127.0.0.1',
+    port: 0,
+    latencyMs,
+  });
   servers.push(server);
   return server;
 }
 
 function clientOptions(baseUrl: string, over: Partial<PolicyOptions> = {}): PolicyOptions {
-  return { env: 'toy', baseUrl, temperature: 1, topP: 0.9, maxTokens: 256, concurrency: 8, timeoutMs: 5000, maxRetries: 0, ...over };
+  return {
+    env: 'toy',
+    baseUrl,
+    temperature: 1,
+    topP: 0.9,
+    maxTokens: 256,
+    concurrency: 8,
+    timeoutMs: 5000,
+    maxRetries: 0,
+    ...over,
+  };
 }
 
-async function post(server: PolicyServer, body: unknown, path = '/chat/completions'): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+async function post(
+  server: PolicyServer,
+  body: unknown,
+  path = '/chat/completions',
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -57,13 +85,19 @@ test('round trip: the openai policy gets n candidates from the served policy, se
   const client = createOpenAIPolicy('heuristic', clientOptions(server.baseUrl));
   const reply = await client.propose(messages, 3, { seed: 42 });
   const direct = await new ScriptedPolicy().propose(messages, 3, { seed: 42 });
-  assert.deepEqual(reply.candidates, direct.candidates.map((c) => c.slice(0, c.indexOf('Observation'))));
+  assert.deepEqual(
+    reply.candidates,
+    direct.candidates.map((c) => c.slice(0, c.indexOf('Observation'))),
+  );
   assert.equal(reply.usage.calls, 1);
   assert.equal(reply.usage.promptTokens, estimatePromptTokens(messages));
   assert.ok(reply.usage.completionTokens > 0);
   assert.deepEqual(scripted.seeds, [42]);
   assert.deepEqual((await client.propose(messages, 3, { seed: 42 })).candidates, reply.candidates);
-  assert.notDeepEqual((await client.propose(messages, 3, { seed: 43 })).candidates, reply.candidates);
+  assert.notDeepEqual(
+    (await client.propose(messages, 3, { seed: 43 })).candidates,
+    reply.candidates,
+  );
 });
 
 test('without a seed, the seed is derived from the request body (same body, same reply)', async () => {
@@ -72,7 +106,10 @@ test('without a seed, the seed is derived from the request body (same body, same
   const body = { model: 'heuristic', messages, n: 2 };
   const a = await post(server, body);
   const b = await post(server, body);
-  const c = await post(server, { ...body, messages: [...messages, { role: 'assistant', content: 'x' }] });
+  const c = await post(server, {
+    ...body,
+    messages: [...messages, { role: 'assistant', content: 'x' }],
+  });
   assert.equal(a.status, 200);
   assert.deepEqual(a.json.choices, b.json.choices);
   assert.equal(scripted.seeds[0], scripted.seeds[1]);
@@ -87,8 +124,13 @@ test('honours stop and max_tokens, and lists the model', async () => {
   const short = await post(server, { model: 'heuristic', messages, seed: 1, max_tokens: 2 });
   assert.equal(short.json.choices[0].message.content.length, 8);
   assert.equal(short.json.choices[0].finish_reason, 'length');
-  const models = (await (await fetch(`${server.baseUrl}/models`)).json()) as { data: Array<{ id: string }> };
-  assert.deepEqual(models.data.map((m) => m.id), ['heuristic']);
+  const models = (await (await fetch(`${server.baseUrl}/models`)).json()) as {
+    data: Array<{ id: string }>;
+  };
+  assert.deepEqual(
+    models.data.map((m) => m.id),
+    ['heuristic'],
+  );
 });
 
 test('bad requests get OpenAI-style errors', async () => {
@@ -97,7 +139,12 @@ test('bad requests get OpenAI-style errors', async () => {
     ['{not json', 400, /not valid JSON/, null],
     [{ model: 'heuristic' }, 400, /invalid 'messages'/, 'messages'],
     [{ model: 'heuristic', messages, n: 0 }, 400, /invalid 'n'/, 'n'],
-    [{ model: 'heuristic', messages: [{ role: 'tool', content: 'x' }] }, 400, /invalid 'messages\[0\]\.role'/, 'messages[0].role'],
+    [
+      { model: 'heuristic', messages: [{ role: 'tool', content: 'x' }] },
+      400,
+      /invalid 'messages\[0\]\.role'/,
+      'messages[0].role',
+    ],
     [{ model: 'heuristic', messages, stream: true }, 400, /stream is not supported/, 'stream'],
     [{ model: 'gpt-4', messages }, 404, /model 'gpt-4' does not exist/, 'model'],
   ];
@@ -111,14 +158,21 @@ test('bad requests get OpenAI-style errors', async () => {
   assert.equal((await fetch(`${server.baseUrl}/chat/completions`)).status, 405);
   assert.equal((await post(server, {}, '/completions')).status, 404);
   // Through the client, the server's message reaches the LlmError.
-  const err = await createOpenAIPolicy('gpt-4', clientOptions(server.baseUrl)).propose(messages, 1, { seed: 1 }).catch((e: unknown) => e);
+  const err = await createOpenAIPolicy('gpt-4', clientOptions(server.baseUrl))
+    .propose(messages, 1, { seed: 1 })
+    .catch((e: unknown) => e);
   assert.ok(err instanceof LlmError);
   assert.equal(err.status, 404);
   assert.match(err.message, /does not exist/);
 });
 
 test('a failing policy is a 500 with its message', async () => {
-  const failing: Policy = { name: 'broken', propose: async () => { throw new Error('no idea'); } };
+  const failing: Policy = {
+    name: 'broken',
+    propose: async () => {
+      throw new Error('no idea');
+    },
+  };
   const server = await serve(failing);
   const res = await post(server, { model: 'heuristic', messages });
   assert.equal(res.status, 500);
@@ -130,11 +184,16 @@ test('latency is applied per request without serialising concurrent requests', a
   const server = await serve(new ScriptedPolicy(), latency);
   const client = createOpenAIPolicy('heuristic', clientOptions(server.baseUrl, { concurrency: 4 }));
   const started = Date.now();
-  const replies = await Promise.all([0, 1, 2, 3].map((seed) => client.propose(messages, 1, { seed })));
+  const replies = await Promise.all(
+    [0, 1, 2, 3].map((seed) => client.propose(messages, 1, { seed })),
+  );
   const elapsed = Date.now() - started;
   assert.equal(replies.length, 4);
   assert.ok(elapsed >= latency, `took ${elapsed} ms, expected >= ${latency}`);
-  assert.ok(elapsed < 2.5 * latency, `took ${elapsed} ms: requests were serialised (4 x ${latency} = ${4 * latency})`);
+  assert.ok(
+    elapsed < 2.5 * latency,
+    `took ${elapsed} ms: requests were serialised (4 x ${latency} = ${4 * latency})`,
+  );
 });
 
 test('the serve-policy command prints the base URL and stops when told', async () => {
@@ -182,8 +241,12 @@ test('`stepq serve-policy` (real heuristic) exits cleanly on SIGTERM', async (t)
     t.skip(`heuristic policy not available yet: ${(err as Error).message}`);
     return;
   }
-  const script = "const { main } = await import('./src/cli/main.ts'); await main(['node', 'stepq', 'serve-policy', '--port', '0']);";
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const script =
+    "const { main } = await import('./src/cli/main.ts'); await main(['node', 'stepq', 'serve-policy', '--port', '0']);";
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -195,7 +258,11 @@ test('`stepq serve-policy` (real heuristic) exits cleanly on SIGTERM', async (t)
     });
     child.on('exit', () => reject(new Error(`exited early: ${out}${err}`)));
   });
-  const reply = await createOpenAIPolicy('heuristic', clientOptions(url)).propose([{ role: 'user', content: 'Question: Who wrote Hamlet?' }], 2, { seed: 1 });
+  const reply = await createOpenAIPolicy('heuristic', clientOptions(url)).propose(
+    [{ role: 'user', content: 'Question: Who wrote Hamlet?' }],
+    2,
+    { seed: 1 },
+  );
   assert.equal(reply.candidates.length, 2);
   const code = await new Promise<number | null>((resolve) => {
     child.on('exit', (c) => resolve(c));

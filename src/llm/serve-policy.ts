@@ -48,13 +48,20 @@ export interface PolicyServer {
 
 const contentSchema = z.union([
   z.string(),
-  z.array(z.object({ type: z.literal('text'), text: z.string() })).transform((parts) => parts.map((p) => p.text).join('')),
+  z
+    .array(z.object({ type: z.literal('text'), text: z.string() }))
+    .transform((parts) => parts.map((p) => p.text).join('')),
 ]);
 
 const chatRequestSchema = z.object({
   model: z.string(),
   messages: z
-    .array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant']), content: contentSchema }))
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant']),
+        content: contentSchema,
+      }),
+    )
     .min(1, 'must hold at least one message'),
   n: z.number().int().min(1).max(MAX_N).nullish(),
   seed: z.number().int().nullish(),
@@ -80,7 +87,10 @@ class HttpError extends Error {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -121,19 +131,33 @@ function parseChatRequest(raw: string) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue ? formatPath(issue.path) : null;
-    throw new HttpError(400, issue ? `invalid '${param}': ${issue.message}` : 'invalid request', param);
+    throw new HttpError(
+      400,
+      issue ? `invalid '${param}': ${issue.message}` : 'invalid request',
+      param,
+    );
   }
   const body = parsed.data;
   if (body.model !== SERVED_MODEL) {
-    throw new HttpError(404, `The model '${body.model}' does not exist (this server serves '${SERVED_MODEL}')`, 'model', 'invalid_request_error', 'model_not_found');
+    throw new HttpError(
+      404,
+      `The model '${body.model}' does not exist (this server serves '${SERVED_MODEL}')`,
+      'model',
+      'invalid_request_error',
+      'model_not_found',
+    );
   }
-  if (body.stream) throw new HttpError(400, 'stream is not supported by stepq serve-policy', 'stream');
+  if (body.stream)
+    throw new HttpError(400, 'stream is not supported by stepq serve-policy', 'stream');
   return { body, json };
 }
 
 async function chatCompletion(policy: Policy, raw: string): Promise<unknown> {
   const { body, json } = parseChatRequest(raw);
-  const messages: Message[] = body.messages.map((m) => ({ role: m.role === 'developer' ? 'system' : m.role, content: m.content }));
+  const messages: Message[] = body.messages.map((m) => ({
+    role: m.role === 'developer' ? 'system' : m.role,
+    content: m.content,
+  }));
   const n = body.n ?? 1;
   const seed = body.seed ?? seedFrom(canonicalJson(json));
   const stops = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
@@ -142,7 +166,10 @@ async function chatCompletion(policy: Policy, raw: string): Promise<unknown> {
   try {
     reply = await policy.propose(messages, n, { seed });
   } catch (err) {
-    throw new HttpError(500, `the ${policy.name} policy failed: ${(err as Error).message ?? String(err)}`);
+    throw new HttpError(
+      500,
+      `the ${policy.name} policy failed: ${(err as Error).message ?? String(err)}`,
+    );
   }
   const choices = reply.candidates.slice(0, n).map((candidate, index) => {
     let text = truncateAtStop(candidate, stops);
@@ -151,7 +178,12 @@ async function chatCompletion(policy: Policy, raw: string): Promise<unknown> {
       text = text.slice(0, maxTokens * CHARS_PER_TOKEN);
       finish = 'length';
     }
-    return { index, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: finish };
+    return {
+      index,
+      message: { role: 'assistant', content: text },
+      logprobs: null,
+      finish_reason: finish,
+    };
   });
   const promptTokens = estimatePromptTokens(messages);
   const completionTokens = choices.reduce((sum, c) => sum + estimateTokens(c.message.content), 0);
@@ -162,7 +194,11 @@ async function chatCompletion(policy: Policy, raw: string): Promise<unknown> {
     model: SERVED_MODEL,
     system_fingerprint: `stepq-${policy.name}`,
     choices,
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
 }
 
@@ -191,24 +227,40 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
       sendJson(res, 200, answer);
       return;
     }
-    throw new HttpError(404, `no route ${method} ${path} (this server has GET /v1/models and POST /v1/chat/completions)`);
+    throw new HttpError(
+      404,
+      `no route ${method} ${path} (this server has GET /v1/models and POST /v1/chat/completions)`,
+    );
   }
 
   const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
-      const e = err instanceof HttpError ? err : new HttpError(500, `internal error: ${(err as Error)?.message ?? String(err)}`);
+      const e =
+        err instanceof HttpError
+          ? err
+          : new HttpError(500, `internal error: ${(err as Error)?.message ?? String(err)}`);
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      sendJson(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } });
+      sendJson(res, e.status, {
+        error: { message: e.message, type: e.type, param: e.param, code: e.code },
+      });
     });
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new UserError(`port ${options.port} on ${host} is in use (pick another with --port)`));
-      else if (err.code === 'EACCES') reject(new UserError(`no permission to listen on ${host}:${options.port} (use a port above 1023)`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new UserError(`port ${options.port} on ${host} is in use (pick another with --port)`),
+        );
+      else if (err.code === 'EACCES')
+        reject(
+          new UserError(
+            `no permission to listen on ${host}:${options.port} (use a port above 1023)`,
+          ),
+        );
       else reject(err);
     });
     server.listen(options.port, host, () => resolve());

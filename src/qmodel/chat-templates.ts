@@ -51,7 +51,10 @@ export const DEFAULT_TEMPLATE = 'phi3';
 
 export function chatTemplate(name: string): ChatTemplate {
   const t = CHAT_TEMPLATES[name];
-  if (!t) throw new UserError(`unknown chat template "${name}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`);
+  if (!t)
+    throw new UserError(
+      `unknown chat template "${name}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`,
+    );
   return t;
 }
 
@@ -62,9 +65,14 @@ export interface ScoringText {
   spanStart: number;
 }
 
-export function renderForScoring(template: ChatTemplate, prompt: readonly Message[], reply: string): ScoringText {
+export function renderForScoring(
+  template: ChatTemplate,
+  prompt: readonly Message[],
+  reply: string,
+): ScoringText {
   let text = '';
-  for (const m of prompt) text += template.header(m.role) + m.content + template.end + template.separator;
+  for (const m of prompt)
+    text += template.header(m.role) + m.content + template.end + template.separator;
   text += template.header('assistant');
   const spanStart = text.length;
   text += reply + template.end;
@@ -76,7 +84,11 @@ export function renderForScoring(template: ChatTemplate, prompt: readonly Messag
  * (exactly what the pairs store) rendered with the reply. Candidates without an action get
  * Q = 0 and are left out, so no model call is spent on them.
  */
-export function scoringTexts(template: ChatTemplate, context: StepContext, candidates: readonly string[]): Array<{ index: number; scoring: ScoringText }> {
+export function scoringTexts(
+  template: ChatTemplate,
+  context: StepContext,
+  candidates: readonly string[],
+): Array<{ index: number; scoring: ScoringText }> {
   const prompt = qModelMessages(context);
   const out: Array<{ index: number; scoring: ScoringText }> = [];
   candidates.forEach((candidate, index) => {

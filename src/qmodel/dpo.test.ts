@@ -16,7 +16,10 @@ test('DPO loss: -log sigmoid(beta m), and its derivative matches finite differen
   for (const beta of [0.05, 1, 3]) {
     for (const m of [-4, -0.3, 0, 0.7, 5]) {
       const numeric = (dpoLoss(m + h, beta).loss - dpoLoss(m - h, beta).loss) / (2 * h);
-      assert.ok(Math.abs(numeric - dpoLoss(m, beta).dMargin) < 1e-7, `beta ${beta} m ${m}: ${numeric} vs ${dpoLoss(m, beta).dMargin}`);
+      assert.ok(
+        Math.abs(numeric - dpoLoss(m, beta).dMargin) < 1e-7,
+        `beta ${beta} m ${m}: ${numeric} vs ${dpoLoss(m, beta).dMargin}`,
+      );
     }
   }
 });
@@ -37,7 +40,8 @@ test('the pair loss gradient through the Q-network matches finite differences fo
   const shape = { inputs: 24, hidden: 5 };
   const params = initParams(shape, rng, 'float64');
   // Give the linear weights and hidden biases non-zero values so every block is exercised.
-  for (let i = 0; i < params.length; i++) params[i] = (params[i] as number) + (rng.next() - 0.5) * 0.2;
+  for (let i = 0; i < params.length; i++)
+    params[i] = (params[i] as number) + (rng.next() - 0.5) * 0.2;
   const net = new QNet(shape, params);
   const chosen = randomSparse(rng, shape.inputs, 7);
   const rejected = randomSparse(rng, shape.inputs, 6);
@@ -62,7 +66,10 @@ test('the pair loss gradient through the Q-network matches finite differences fo
     const down = loss();
     params[i] = saved;
     const numeric = (up - down) / (2 * h);
-    assert.ok(Math.abs(numeric - (grad[i] as number)) < 1e-6, `param ${i}: numeric ${numeric} vs analytic ${grad[i]}`);
+    assert.ok(
+      Math.abs(numeric - (grad[i] as number)) < 1e-6,
+      `param ${i}: numeric ${numeric} vs analytic ${grad[i]}`,
+    );
     if (grad[i] !== 0) checked++;
   }
   assert.ok(checked > 20, `only ${checked} parameters had a gradient`);

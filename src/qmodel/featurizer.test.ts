@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_FEATURIZER, featurizeCandidates, hashFeature, type SparseVector } from './featurizer.js';
+import {
+  DEFAULT_FEATURIZER,
+  featurizeCandidates,
+  hashFeature,
+  type SparseVector,
+} from './featurizer.js';
 import { looksLikeFailure, splitCommand } from './text-features.js';
 import type { StepContext } from '../core/messages.js';
 
@@ -21,7 +26,8 @@ const ctx: StepContext = {
     {
       text: 'Thought: I should look up Hungary.\nAction: Search[Hungary]',
       action: 'Search[Hungary]',
-      observation: 'Hungary is a country in Central Europe. Its capital Budapest lies on the Danube.',
+      observation:
+        'Hungary is a country in Central Europe. Its capital Budapest lies on the Danube.',
     },
   ],
 };

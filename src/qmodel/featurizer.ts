@@ -11,7 +11,13 @@
 import type { StepContext } from '../core/messages.js';
 import { actionKey, parseReply } from '../agent/parse.js';
 import { seedFrom } from '../core/rng.js';
-import { contentWords, countBucket, looksLikeFailure, splitCommand, words } from './text-features.js';
+import {
+  contentWords,
+  countBucket,
+  looksLikeFailure,
+  splitCommand,
+  words,
+} from './text-features.js';
 
 /** Bump when the features change in a way that invalidates saved models. */
 export const FEATURIZER_VERSION = 1;
@@ -106,7 +112,8 @@ export function summarizeContext(ctx: StepContext, cfg: FeaturizerConfig): Conte
   const previousVerbs: string[] = [];
   const coveredTaskWords = new Set<string>();
   for (const step of ctx.history) {
-    for (const w of contentWords(step.observation, cfg.maxObservationWords)) anyObservationWords.add(w);
+    for (const w of contentWords(step.observation, cfg.maxObservationWords))
+      anyObservationWords.add(w);
     previousActionKeys.add(actionKey(step.action));
     const { verb, arg } = splitCommand(step.action);
     previousVerbs.push(verbName(step.action, verb));
@@ -139,7 +146,11 @@ function fraction(tokens: readonly string[], inSet: (t: string) => boolean): num
 }
 
 /** Features of one candidate step at the summarised decision point. */
-export function featurize(summary: ContextSummary, candidate: string, cfg: FeaturizerConfig): SparseVector {
+export function featurize(
+  summary: ContextSummary,
+  candidate: string,
+  cfg: FeaturizerConfig,
+): SparseVector {
   const f = new SparseBuilder(cfg.dimBits);
   const parsed = parseReply(candidate);
   const { verb: rawVerb, arg } = splitCommand(parsed.action);
@@ -177,8 +188,14 @@ export function featurize(summary: ContextSummary, candidate: string, cfg: Featu
     ['arg_in_last_obs', fraction(argWords, (t) => summary.lastObservationWords.has(t))],
     ['arg_in_any_obs', fraction(argWords, (t) => summary.anyObservationWords.has(t))],
     ['arg_in_thought', fraction(argWords, (t) => thoughtWords.includes(t))],
-    ['arg_new_task_words', fraction(argWords, (t) => summary.taskWords.has(t) && !summary.coveredTaskWords.has(t))],
-    ['arg_from_obs_not_task', fraction(argWords, (t) => summary.anyObservationWords.has(t) && !summary.taskWords.has(t))],
+    [
+      'arg_new_task_words',
+      fraction(argWords, (t) => summary.taskWords.has(t) && !summary.coveredTaskWords.has(t)),
+    ],
+    [
+      'arg_from_obs_not_task',
+      fraction(argWords, (t) => summary.anyObservationWords.has(t) && !summary.taskWords.has(t)),
+    ],
     ['thought_in_task', fraction(thoughtWords, (t) => summary.taskWords.has(t))],
     ['thought_in_last_obs', fraction(thoughtWords, (t) => summary.lastObservationWords.has(t))],
     ['arg_phrase_in_last_obs', lowerArg && summary.lastObservation.includes(lowerArg) ? 1 : 0],
@@ -204,7 +221,11 @@ export function featurize(summary: ContextSummary, candidate: string, cfg: Featu
 }
 
 /** Features of every candidate at one decision point (the context is summarised once). */
-export function featurizeCandidates(ctx: StepContext, candidates: readonly string[], cfg: FeaturizerConfig): SparseVector[] {
+export function featurizeCandidates(
+  ctx: StepContext,
+  candidates: readonly string[],
+  cfg: FeaturizerConfig,
+): SparseVector[] {
   const summary = summarizeContext(ctx, cfg);
   return candidates.map((c) => featurize(summary, c, cfg));
 }

@@ -9,7 +9,13 @@ import { LLM_SPEC_USAGE } from './llm-spec.js';
 import { GGUF_QMODEL_USAGE } from '../gguf/spec.js';
 import { isLearnedModelDir, loadLearnedQModel } from './store.js';
 
-export { trainQModel, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainResult, type EpochStats } from './train.js';
+export {
+  trainQModel,
+  DEFAULT_TRAIN_OPTIONS,
+  type TrainOptions,
+  type TrainResult,
+  type EpochStats,
+} from './train.js';
 export { saveQModel, loadLearnedQModel } from './store.js';
 export { readPairsFile, type TrainingPair } from './pairs.js';
 export { LearnedQModel } from './learned.js';
@@ -28,7 +34,10 @@ export async function loadQModel(spec: string): Promise<QModel> {
     return loadGgufQModel(spec);
   }
   if (existsSync(spec)) {
-    if (!isLearnedModelDir(spec)) throw new UserError(`--qmodel ${spec}: not a model folder (no model.json; train one with \`stepq train\`)`);
+    if (!isLearnedModelDir(spec))
+      throw new UserError(
+        `--qmodel ${spec}: not a model folder (no model.json; train one with \`stepq train\`)`,
+      );
     return loadLearnedQModel(spec);
   }
   throw new UserError(`--qmodel ${spec}: no such folder (expected ${QMODEL_SPECS})`);

@@ -17,7 +17,9 @@ export class LearnedQModel implements QModel {
   }
 
   scoreSync(context: StepContext, candidates: readonly string[]): number[] {
-    return featurizeCandidates(context, candidates, this.featurizer).map((x) => this.net.forward(x));
+    return featurizeCandidates(context, candidates, this.featurizer).map((x) =>
+      this.net.forward(x),
+    );
   }
 
   async score(context: StepContext, candidates: readonly string[]): Promise<number[]> {

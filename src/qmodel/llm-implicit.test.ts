@@ -11,13 +11,19 @@ import { loadQModel } from './index.js';
 import type { StepContext } from '../core/messages.js';
 
 test('spec parsing: models, URLs, defaults, and clear errors', () => {
-  const s = parseLlmSpec('llm:qpolicy@http://127.0.0.1:8000/v1,ref=phi-1_5@http://127.0.0.1:8001/v1,beta=0.05,template=chatml');
+  const s = parseLlmSpec(
+    'llm:qpolicy@http://127.0.0.1:8000/v1,ref=phi-1_5@http://127.0.0.1:8001/v1,beta=0.05,template=chatml',
+  );
   assert.deepEqual(s.policy, { model: 'qpolicy', baseUrl: 'http://127.0.0.1:8000/v1' });
   assert.deepEqual(s.reference, { model: 'phi-1_5', baseUrl: 'http://127.0.0.1:8001/v1' });
   assert.equal(s.beta, 0.05);
   assert.equal(s.template, 'chatml');
   const d = parseLlmSpec('llm:org/model@http://h:1/v1,ref=base');
-  assert.deepEqual(d.reference, { model: 'base', baseUrl: 'http://h:1/v1' }, 'the reference defaults to the policy server');
+  assert.deepEqual(
+    d.reference,
+    { model: 'base', baseUrl: 'http://h:1/v1' },
+    'the reference defaults to the policy server',
+  );
   assert.equal(d.beta, 0.1);
   assert.equal(d.template, 'phi3');
   assert.equal(d.logprobs, 'echo');
@@ -29,7 +35,11 @@ test('spec parsing: models, URLs, defaults, and clear errors', () => {
     ['llm:m@http://h/v1,ref=r,template=alpaca', /unknown template/],
     ['llm:m@http://h/v1,ref=r,colour=red', /unknown option "colour"/],
   ] as const) {
-    assert.throws(() => parseLlmSpec(bad), (e: unknown) => e instanceof UserError && msg.test(e.message), bad);
+    assert.throws(
+      () => parseLlmSpec(bad),
+      (e: unknown) => e instanceof UserError && msg.test(e.message),
+      bad,
+    );
   }
 });
 
@@ -39,10 +49,16 @@ test('templates: the scored span is the reply plus its end marker, not the role 
     { role: 'assistant' as const, content: 'OK' },
   ];
   const phi3 = renderForScoring(chatTemplate('phi3'), prompt, 'Thought: t\nAction: a[b]');
-  assert.equal(phi3.text, '<|user|>\nQ<|end|>\n<|assistant|>\nOK<|end|>\n<|assistant|>\nThought: t\nAction: a[b]<|end|>');
+  assert.equal(
+    phi3.text,
+    '<|user|>\nQ<|end|>\n<|assistant|>\nOK<|end|>\n<|assistant|>\nThought: t\nAction: a[b]<|end|>',
+  );
   assert.equal(phi3.text.slice(phi3.spanStart), 'Thought: t\nAction: a[b]<|end|>');
   const chatml = renderForScoring(chatTemplate('chatml'), prompt, 'R');
-  assert.equal(chatml.text, '<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\nOK<|im_end|>\n<|im_start|>assistant\nR<|im_end|>');
+  assert.equal(
+    chatml.text,
+    '<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\nOK<|im_end|>\n<|im_start|>assistant\nR<|im_end|>',
+  );
   assert.equal(chatml.text.slice(chatml.spanStart), 'R<|im_end|>');
   const llama3 = renderForScoring(chatTemplate('llama3'), prompt, 'R');
   assert.equal(llama3.text.slice(llama3.spanStart), 'R<|eot_id|>');
@@ -54,13 +70,30 @@ test('span rule: tokens starting at/after the boundary count; a straddling token
   const spanStart = 4; // "DEF"
   const t = (token: string, logprob: number | null) => ({ token, logprob });
   // Boundary inside a token: "C|D" starts at 2 and is not counted; "EF" is.
-  assert.deepEqual(spanLogprob(text, spanStart, [t('<s>', null), t('AB', -1), t('C|D', -2), t('EF', -4)], null), { sum: -4, count: 1 });
+  assert.deepEqual(
+    spanLogprob(text, spanStart, [t('<s>', null), t('AB', -1), t('C|D', -2), t('EF', -4)], null),
+    { sum: -4, count: 1 },
+  );
   // Boundary between tokens: "DE" and "F" count; a generated token after the text does not.
-  assert.deepEqual(spanLogprob(text, spanStart, [t('AB', null), t('C|', -1), t('DE', -2), t('F', -4), t(' next', -8)], null), { sum: -6, count: 2 });
+  assert.deepEqual(
+    spanLogprob(
+      text,
+      spanStart,
+      [t('AB', null), t('C|', -1), t('DE', -2), t('F', -4), t(' next', -8)],
+      null,
+    ),
+    { sum: -6, count: 2 },
+  );
   // Server offsets that count a BOS string (vLLM) are re-based on where the text starts.
-  assert.deepEqual(spanLogprob(text, spanStart, [t('<s>', null), t('ABC|', -1), t('DEF', -2)], [0, 3, 7]), { sum: -2, count: 1 });
+  assert.deepEqual(
+    spanLogprob(text, spanStart, [t('<s>', null), t('ABC|', -1), t('DEF', -2)], [0, 3, 7]),
+    { sum: -2, count: 1 },
+  );
   // Decoded tokens that do not reproduce the text, and no offsets: an error, not a guess.
-  assert.throws(() => spanLogprob(text, spanStart, [t('XY', null), t('Z', -1)], null), /do not reproduce/);
+  assert.throws(
+    () => spanLogprob(text, spanStart, [t('XY', null), t('Z', -1)], null),
+    /do not reproduce/,
+  );
   assert.throws(() => spanLogprob(text, 0, [t('ABC|DEF', null)], null), /no log-probability/);
 });
 
@@ -68,7 +101,13 @@ const context: StepContext = {
   env: 'hotpotqa',
   taskId: 't1',
   task: 'Question: Which river flows through Budapest?',
-  history: [{ text: 'Thought: look it up\nAction: Search[Budapest]', action: 'Search[Budapest]', observation: 'Budapest lies on the Danube.' }],
+  history: [
+    {
+      text: 'Thought: look it up\nAction: Search[Budapest]',
+      action: 'Search[Budapest]',
+      observation: 'Budapest lies on the Danube.',
+    },
+  ],
 };
 
 /** Scripted per-token log-probs: a function of the model and of where the token starts in the text. */
@@ -95,7 +134,11 @@ function completionsReply(body: FakeRequestBody, shape: 'echo' | 'prompt') {
         text: ' x',
         logprobs: null,
         prompt_token_ids: tokens.map((_, i) => 100 + i),
-        prompt_logprobs: tokens.map((tok, i) => (i === 0 ? null : { [String(100 + i)]: { logprob: logprobs[i], rank: 1, decoded_token: tok } })),
+        prompt_logprobs: tokens.map((tok, i) =>
+          i === 0
+            ? null
+            : { [String(100 + i)]: { logprob: logprobs[i], rank: 1, decoded_token: tok } },
+        ),
       };
     }
     tokens.push(' x');
@@ -106,7 +149,11 @@ function completionsReply(body: FakeRequestBody, shape: 'echo' | 'prompt') {
       offsets.push(acc);
       acc += tok.length;
     }
-    return { index, text: `${prompt} x`, logprobs: { tokens, token_logprobs: logprobs, text_offset: offsets, top_logprobs: null } };
+    return {
+      index,
+      text: `${prompt} x`,
+      logprobs: { tokens, token_logprobs: logprobs, text_offset: offsets, top_logprobs: null },
+    };
   });
   // Answer out of order: the client must sort by index.
   return { id: 'cmpl-1', object: 'text_completion', created: 0, model, choices: choices.reverse() };
@@ -114,17 +161,27 @@ function completionsReply(body: FakeRequestBody, shape: 'echo' | 'prompt') {
 
 /** The hand computation: the reply span starts at spanStart; counted tokens start at the next multiple of 4. */
 function expectedQ(candidate: string, beta: number): number {
-  const { text, spanStart } = renderForScoring(chatTemplate('phi3'), qModelMessages(context), candidate);
+  const { text, spanStart } = renderForScoring(
+    chatTemplate('phi3'),
+    qModelMessages(context),
+    candidate,
+  );
   let sum = 0;
-  for (let s = Math.ceil(spanStart / CHUNK) * CHUNK; s < text.length; s += CHUNK) sum += scriptedLogprob('policy', s) - scriptedLogprob('ref', s);
+  for (let s = Math.ceil(spanStart / CHUNK) * CHUNK; s < text.length; s += CHUNK)
+    sum += scriptedLogprob('policy', s) - scriptedLogprob('ref', s);
   return beta * sum;
 }
 
 for (const shape of ['echo', 'prompt'] as const) {
   test(`implicit Q = beta * sum(log p - log p_ref) over the reply tokens, one batched request per model (${shape})`, async () => {
-    const server = await startFakeOpenAIServer({ handler: (req) => ({ kind: 'json', body: completionsReply(req.body ?? {}, shape) }) });
+    const server = await startFakeOpenAIServer({
+      handler: (req) => ({ kind: 'json', body: completionsReply(req.body ?? {}, shape) }),
+    });
     try {
-      const qmodel = new LlmImplicitQModel(parseLlmSpec(`llm:policy@${server.baseUrl},ref=ref,beta=0.5,logprobs=${shape}`), { maxRetries: 0 });
+      const qmodel = new LlmImplicitQModel(
+        parseLlmSpec(`llm:policy@${server.baseUrl},ref=ref,beta=0.5,logprobs=${shape}`),
+        { maxRetries: 0 },
+      );
       const candidates = [
         'Thought: The answer is in the page.\nAction: Finish[Danube]',
         'Thought: I am lost.\nAction: ',
@@ -138,9 +195,16 @@ for (const shape of ['echo', 'prompt'] as const) {
         if (shape === 'echo') assert.equal(req.body?.echo, true);
         else assert.equal(req.body?.prompt_logprobs, 0);
       }
-      assert.deepEqual(new Set(server.requests.map((r) => r.body?.model)), new Set(['policy', 'ref']));
+      assert.deepEqual(
+        new Set(server.requests.map((r) => r.body?.model)),
+        new Set(['policy', 'ref']),
+      );
       assert.equal(q[1], 0, 'empty action: Q = 0');
-      for (const k of [0, 2]) assert.ok(Math.abs((q[k] as number) - expectedQ(candidates[k] as string, 0.5)) < 1e-9, `candidate ${k}: ${q[k]} vs ${expectedQ(candidates[k] as string, 0.5)}`);
+      for (const k of [0, 2])
+        assert.ok(
+          Math.abs((q[k] as number) - expectedQ(candidates[k] as string, 0.5)) < 1e-9,
+          `candidate ${k}: ${q[k]} vs ${expectedQ(candidates[k] as string, 0.5)}`,
+        );
       assert.ok(q[0] !== q[2]);
       // Only empty actions: no request at all.
       assert.deepEqual(await qmodel.score(context, ['Thought: hmm', '']), [0, 0]);
@@ -157,13 +221,34 @@ test('endpoint errors and unusable responses become one clear user-facing line',
     const viaSpec = await loadQModel(`llm:policy@${server.baseUrl},ref=ref`);
     assert.ok(viaSpec instanceof LlmImplicitQModel);
     assert.equal(viaSpec.name, 'llm:policy/ref=ref');
-    const qmodel = new LlmImplicitQModel(parseLlmSpec(`llm:policy@${server.baseUrl},ref=ref`), { maxRetries: 0 });
+    const qmodel = new LlmImplicitQModel(parseLlmSpec(`llm:policy@${server.baseUrl},ref=ref`), {
+      maxRetries: 0,
+    });
     const candidates = ['Thought: a\nAction: Search[x]'];
-    server.enqueue({ kind: 'error', status: 404, message: 'The model `policy` does not exist.' }, { kind: 'error', status: 404, message: 'The model `ref` does not exist.' });
-    await assert.rejects(qmodel.score(context, candidates), (e: unknown) => e instanceof UserError && /HTTP 404/.test(e.message) && /does not exist/.test(e.message));
-    const noLogprobs = { kind: 'json' as const, body: { id: 'c', object: 'text_completion', created: 0, model: 'm', choices: [{ index: 0, text: 'x', logprobs: null, finish_reason: 'length' }] } };
+    server.enqueue(
+      { kind: 'error', status: 404, message: 'The model `policy` does not exist.' },
+      { kind: 'error', status: 404, message: 'The model `ref` does not exist.' },
+    );
+    await assert.rejects(
+      qmodel.score(context, candidates),
+      (e: unknown) =>
+        e instanceof UserError && /HTTP 404/.test(e.message) && /does not exist/.test(e.message),
+    );
+    const noLogprobs = {
+      kind: 'json' as const,
+      body: {
+        id: 'c',
+        object: 'text_completion',
+        created: 0,
+        model: 'm',
+        choices: [{ index: 0, text: 'x', logprobs: null, finish_reason: 'length' }],
+      },
+    };
     server.enqueue(noLogprobs, noLogprobs);
-    await assert.rejects(qmodel.score(context, candidates), (e: unknown) => e instanceof UserError && /no prompt log-probabilities/.test(e.message));
+    await assert.rejects(
+      qmodel.score(context, candidates),
+      (e: unknown) => e instanceof UserError && /no prompt log-probabilities/.test(e.message),
+    );
   } finally {
     await server.close();
   }

@@ -12,7 +12,12 @@ import type { StepContext } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
 import { createLlmClient, type LlmClient } from '../llm/client.js';
 import { LlmError, toLlmError } from '../llm/errors.js';
-import { chatTemplate, scoringTexts, type ChatTemplate, type ScoringText } from './chat-templates.js';
+import {
+  chatTemplate,
+  scoringTexts,
+  type ChatTemplate,
+  type ScoringText,
+} from './chat-templates.js';
 import { parseLlmSpec, type Endpoint, type LlmQModelSpec } from './llm-spec.js';
 import { readChoiceTokens, ResponseShapeError, spanLogprob } from './token-span.js';
 
@@ -41,14 +46,22 @@ export class LlmImplicitQModel implements QModel {
     this.template = chatTemplate(spec.template);
     const client = (e: Endpoint): Scorer => ({
       endpoint: e,
-      llm: createLlmClient({ baseUrl: e.baseUrl, apiKey: options.apiKey, timeoutMs: options.timeoutMs ?? 120_000, maxRetries: options.maxRetries ?? 2 }),
+      llm: createLlmClient({
+        baseUrl: e.baseUrl,
+        apiKey: options.apiKey,
+        timeoutMs: options.timeoutMs ?? 120_000,
+        maxRetries: options.maxRetries ?? 2,
+      }),
     });
     this.policy = client(spec.policy);
     this.reference = client(spec.reference);
   }
 
   /** The texts scored for each candidate, in the order sent; empty actions are left out. */
-  scoringTexts(context: StepContext, candidates: readonly string[]): Array<{ index: number; scoring: ScoringText }> {
+  scoringTexts(
+    context: StepContext,
+    candidates: readonly string[],
+  ): Array<{ index: number; scoring: ScoringText }> {
     return scoringTexts(this.template, context, candidates);
   }
 
@@ -57,7 +70,10 @@ export class LlmImplicitQModel implements QModel {
     const items = this.scoringTexts(context, candidates);
     if (items.length === 0) return q;
     const scorings = items.map((i) => i.scoring);
-    const [lpPolicy, lpRef] = await Promise.all([this.spanLogprobs(this.policy, scorings), this.spanLogprobs(this.reference, scorings)]);
+    const [lpPolicy, lpRef] = await Promise.all([
+      this.spanLogprobs(this.policy, scorings),
+      this.spanLogprobs(this.reference, scorings),
+    ]);
     items.forEach((item, k) => {
       q[item.index] = this.spec.beta * ((lpPolicy[k] as number) - (lpRef[k] as number));
     });
@@ -75,23 +91,32 @@ export class LlmImplicitQModel implements QModel {
         prompt: scorings.map((s) => s.text),
         max_tokens: 1,
         temperature: 0,
-        ...(promptMode ? { prompt_logprobs: 0, return_token_ids: true } : { echo: true, logprobs: 1 }),
+        ...(promptMode
+          ? { prompt_logprobs: 0, return_token_ids: true }
+          : { echo: true, logprobs: 1 }),
       } as Parameters<typeof scorer.llm.client.completions.create>[0] & { stream?: false });
     } catch (err) {
       throw toLlmError(err, where, scorer.llm.attempts);
     }
     const choices = [...(response.choices ?? [])].sort((a, b) => a.index - b.index);
-    if (choices.length !== scorings.length) throw new LlmError(where, `sent ${scorings.length} prompts, got ${choices.length} choices back`);
+    if (choices.length !== scorings.length)
+      throw new LlmError(
+        where,
+        `sent ${scorings.length} prompts, got ${choices.length} choices back`,
+      );
     return choices.map((choice, k) => {
       const scoring = scorings[k] as ScoringText;
       try {
         const { tokens, offsets } = readChoiceTokens(choice as never);
         const { sum, count } = spanLogprob(scoring.text, scoring.spanStart, tokens, offsets);
-        if (count === 0) throw new ResponseShapeError('no token of the reply span was found in the echoed prompt');
+        if (count === 0)
+          throw new ResponseShapeError('no token of the reply span was found in the echoed prompt');
         return sum;
       } catch (err) {
         if (err instanceof ResponseShapeError) {
-          const hint = promptMode ? '' : ' (does the server support echo with logprobs? vLLM does; else try logprobs=prompt)';
+          const hint = promptMode
+            ? ''
+            : ' (does the server support echo with logprobs? vLLM does; else try logprobs=prompt)';
           throw new LlmError(where, `prompt ${k}: ${err.message}${hint}`);
         }
         throw err;
@@ -101,5 +126,8 @@ export class LlmImplicitQModel implements QModel {
 }
 
 export function createLlmQModel(spec: string, options: LlmQModelOptions = {}): LlmImplicitQModel {
-  return new LlmImplicitQModel(parseLlmSpec(spec), { apiKey: process.env.OPENAI_API_KEY, ...options });
+  return new LlmImplicitQModel(parseLlmSpec(spec), {
+    apiKey: process.env.OPENAI_API_KEY,
+    ...options,
+  });
 }

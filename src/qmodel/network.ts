@@ -34,7 +34,11 @@ export function paramLayout({ inputs, hidden }: NetShape): ParamLayout {
 }
 
 /** Small random hidden weights (seeded), zero linear weights. */
-export function initParams(shape: NetShape, rng: Rng, type: 'float32' | 'float64' = 'float32'): FloatArray {
+export function initParams(
+  shape: NetShape,
+  rng: Rng,
+  type: 'float32' | 'float64' = 'float32',
+): FloatArray {
   const layout = paramLayout(shape);
   const p = type === 'float32' ? new Float32Array(layout.size) : new Float64Array(layout.size);
   const scaleW = 0.3;
@@ -54,7 +58,8 @@ export class QNet {
     readonly params: FloatArray,
   ) {
     this.layout = paramLayout(shape);
-    if (params.length !== this.layout.size) throw new Error(`QNet: expected ${this.layout.size} parameters, got ${params.length}`);
+    if (params.length !== this.layout.size)
+      throw new Error(`QNet: expected ${this.layout.size} parameters, got ${params.length}`);
     this.scratch = new Float64Array(shape.hidden);
   }
 

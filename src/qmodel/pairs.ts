@@ -17,5 +17,10 @@ export interface TrainingPair {
 export function readPairsFile(file: string): TrainingPair[] {
   const pairs = readPairs(file);
   if (pairs.length === 0) throw new UserError(`${file}: no preference pairs in the file`);
-  return pairs.map((p) => ({ taskId: p.taskId, context: p.context, chosen: p.chosen, rejected: p.rejected }));
+  return pairs.map((p) => ({
+    taskId: p.taskId,
+    context: p.context,
+    chosen: p.chosen,
+    rejected: p.rejected,
+  }));
 }

@@ -34,19 +34,31 @@ const modelFileSchema = z.looseObject({
   formatVersion: z.number().int(),
   featurizer: featurizerSchema,
   shape: z.object({ inputs: z.number().int().positive(), hidden: z.number().int().nonnegative() }),
-  weights: z.object({ file: z.string(), dtype: z.literal('float32'), count: z.number().int().positive() }),
+  weights: z.object({
+    file: z.string(),
+    dtype: z.literal('float32'),
+    count: z.number().int().positive(),
+  }),
 });
 
-export function saveQModel(dir: string, result: TrainResult, extra: Record<string, unknown> = {}): void {
+export function saveQModel(
+  dir: string,
+  result: TrainResult,
+  extra: Record<string, unknown> = {},
+): void {
   const { model } = result;
   const params = Float32Array.from(model.net.params);
   if (endianness() !== 'LE') {
     const view = new DataView(params.buffer);
-    for (let i = 0; i < params.length; i++) view.setFloat32(i * 4, model.net.params[i] as number, true);
+    for (let i = 0; i < params.length; i++)
+      view.setFloat32(i * 4, model.net.params[i] as number, true);
   }
   const { featurizer, ...hyper } = result.options;
   const layout = paramLayout(model.net.shape);
-  writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(params.buffer, params.byteOffset, params.byteLength));
+  writeFileAtomic(
+    join(dir, 'weights.bin'),
+    new Uint8Array(params.buffer, params.byteOffset, params.byteLength),
+  );
   writeJsonAtomic(
     join(dir, 'model.json'),
     {
@@ -59,7 +71,12 @@ export function saveQModel(dir: string, result: TrainResult, extra: Record<strin
         file: 'weights.bin',
         dtype: 'float32',
         count: params.length,
-        blocks: { linear: [layout.w, layout.W], hiddenIn: [layout.W, layout.c], hiddenBias: [layout.c, layout.u], hiddenOut: [layout.u, layout.size] },
+        blocks: {
+          linear: [layout.w, layout.W],
+          hiddenIn: [layout.W, layout.c],
+          hiddenBias: [layout.c, layout.u],
+          hiddenOut: [layout.u, layout.size],
+        },
       },
       hyperParameters: hyper,
       counts: result.counts,
@@ -77,15 +94,25 @@ export function isLearnedModelDir(path: string): boolean {
 }
 
 export function loadLearnedQModel(dir: string): LearnedQModel {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: no such model folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UserError(`${dir}: no such model folder`);
   const file = join(dir, 'model.json');
   const meta = readJsonFile(file, modelFileSchema);
-  if (meta.formatVersion !== MODEL_FORMAT_VERSION) throw new UserError(`${file}: format version ${meta.formatVersion} is not supported (this stepq reads ${MODEL_FORMAT_VERSION})`);
+  if (meta.formatVersion !== MODEL_FORMAT_VERSION)
+    throw new UserError(
+      `${file}: format version ${meta.formatVersion} is not supported (this stepq reads ${MODEL_FORMAT_VERSION})`,
+    );
   if (meta.featurizer.version !== FEATURIZER_VERSION)
-    throw new UserError(`${file}: trained with featuriser version ${meta.featurizer.version}, this stepq has ${FEATURIZER_VERSION}; retrain with \`stepq train\``);
-  if (meta.shape.inputs !== 1 << meta.featurizer.dimBits) throw new UserError(`${file}: field shape.inputs: must be 2^featurizer.dimBits`);
+    throw new UserError(
+      `${file}: trained with featuriser version ${meta.featurizer.version}, this stepq has ${FEATURIZER_VERSION}; retrain with \`stepq train\``,
+    );
+  if (meta.shape.inputs !== 1 << meta.featurizer.dimBits)
+    throw new UserError(`${file}: field shape.inputs: must be 2^featurizer.dimBits`);
   const expected = paramLayout(meta.shape).size;
-  if (meta.weights.count !== expected) throw new UserError(`${file}: field weights.count: ${meta.weights.count}, but the shape needs ${expected}`);
+  if (meta.weights.count !== expected)
+    throw new UserError(
+      `${file}: field weights.count: ${meta.weights.count}, but the shape needs ${expected}`,
+    );
   const weightsFile = join(dir, meta.weights.file);
   let bytes: Buffer;
   try {
@@ -93,11 +120,16 @@ export function loadLearnedQModel(dir: string): LearnedQModel {
   } catch {
     throw new UserError(`${weightsFile}: cannot read the weights file`);
   }
-  if (bytes.byteLength !== expected * 4) throw new UserError(`${weightsFile}: ${bytes.byteLength} bytes, expected ${expected * 4} (${expected} float32 values)`);
+  if (bytes.byteLength !== expected * 4)
+    throw new UserError(
+      `${weightsFile}: ${bytes.byteLength} bytes, expected ${expected * 4} (${expected} float32 values)`,
+    );
   // The file is little-endian by definition: on little-endian hosts (all common ones) a plain copy.
   let params: Float32Array;
   if (endianness() === 'LE') {
-    params = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    params = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
   } else {
     params = new Float32Array(expected);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

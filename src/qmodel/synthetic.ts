@@ -47,7 +47,10 @@ export interface SyntheticOptions {
 export function syntheticPairs(opts: SyntheticOptions): TrainingPair[] {
   const rng = new Rng(`synthetic-pairs:${opts.seed}`);
   const vocab = vocabulary(rng, 3000);
-  const tasks = Array.from({ length: opts.tasks }, (_, i) => ({ id: `t${i}`, text: `Question: ${phrase(rng, vocab, 12, 30)}` }));
+  const tasks = Array.from({ length: opts.tasks }, (_, i) => ({
+    id: `t${i}`,
+    text: `Question: ${phrase(rng, vocab, 12, 30)}`,
+  }));
   const out: TrainingPair[] = [];
   for (let k = 0; k < opts.pairs; k++) {
     const task = tasks[k % tasks.length] as { id: string; text: string };
@@ -55,14 +58,20 @@ export function syntheticPairs(opts: SyntheticOptions): TrainingPair[] {
     const history: HistoryStep[] = [];
     for (let d = 0; d < depth; d++) {
       const action = `${rng.pick(VERBS.slice(0, 4))}[${phrase(rng, vocab, 1, 4)}]`;
-      history.push({ text: canonicalText(phrase(rng, vocab, 8, 25), action), action, observation: phrase(rng, vocab, 40, 300) });
+      history.push({
+        text: canonicalText(phrase(rng, vocab, 8, 25), action),
+        action,
+        observation: phrase(rng, vocab, 40, 300),
+      });
     }
     const context: StepContext = { env: 'synthetic', taskId: task.id, task: task.text, history };
     const lastObs = history[history.length - 1]?.observation;
-    const groundedSource = lastObs && rng.chance(0.5) ? lastObs : task.text.slice('Question: '.length);
+    const groundedSource =
+      lastObs && rng.chance(0.5) ? lastObs : task.text.slice('Question: '.length);
     const good = `${rng.pick(VERBS)}[${pickWords(rng, groundedSource, 1 + rng.int(3))}]`;
     const last = history[history.length - 1];
-    const bad = last && rng.chance(0.5) ? last.action : `${rng.pick(VERBS)}[${phrase(rng, vocab, 1, 3)}]`;
+    const bad =
+      last && rng.chance(0.5) ? last.action : `${rng.pick(VERBS)}[${phrase(rng, vocab, 1, 3)}]`;
     let chosen = canonicalText(phrase(rng, vocab, 8, 30), good);
     let rejected = canonicalText(phrase(rng, vocab, 8, 30), bad);
     if (opts.noise && rng.chance(opts.noise)) [chosen, rejected] = [rejected, chosen];

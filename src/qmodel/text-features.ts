@@ -4,10 +4,12 @@
  */
 
 const STOP_WORDS = new Set(
-  ('a an the of to in on at for and or but is are was were be been being it its this that these those ' +
+  (
+    'a an the of to in on at for and or but is are was were be been being it its this that these those ' +
     'i you he she we they me my your our their his her them what which who whom how when where why ' +
     'with as by from into about than then so if not no do does did can could should would will ' +
-    'there here some any all just also very s t').split(' '),
+    'there here some any all just also very s t'
+  ).split(' '),
 );
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -37,7 +39,8 @@ export function contentWords(text: string, max = Infinity): string[] {
  * Whether an observation reads like a failed or useless step, judged from generic
  * phrasing that text environments use ("Invalid action", "Could not find", "No results").
  */
-const FAILURE = /\b(invalid|could not|couldn't|cannot|can't|not found|no results?|no more results|nothing|error|failed|unknown|not available|does not exist)\b/i;
+const FAILURE =
+  /\b(invalid|could not|couldn't|cannot|can't|not found|no results?|no more results|nothing|error|failed|unknown|not available|does not exist)\b/i;
 
 export function looksLikeFailure(observation: string): boolean {
   return FAILURE.test(observation.slice(0, 300));

@@ -29,7 +29,10 @@ interface LegacyLogprobs {
   text_offset?: number[] | null;
 }
 
-type PromptLogprobEntry = Record<string, { logprob: number; decoded_token?: string | null; rank?: number | null }> | null;
+type PromptLogprobEntry = Record<
+  string,
+  { logprob: number; decoded_token?: string | null; rank?: number | null }
+> | null;
 
 interface ChoiceLike {
   logprobs?: LegacyLogprobs | null;
@@ -38,10 +41,14 @@ interface ChoiceLike {
 }
 
 /** Token strings, log-probs and (if given) offsets of one choice, in either response shape. */
-export function readChoiceTokens(choice: ChoiceLike): { tokens: TokenLogprob[]; offsets: number[] | null } {
+export function readChoiceTokens(choice: ChoiceLike): {
+  tokens: TokenLogprob[];
+  offsets: number[] | null;
+} {
   const lp = choice.logprobs;
   if (lp?.tokens && lp.token_logprobs) {
-    if (lp.tokens.length !== lp.token_logprobs.length) throw new ResponseShapeError('logprobs.tokens and logprobs.token_logprobs differ in length');
+    if (lp.tokens.length !== lp.token_logprobs.length)
+      throw new ResponseShapeError('logprobs.tokens and logprobs.token_logprobs differ in length');
     return {
       tokens: lp.tokens.map((token, i) => ({ token, logprob: lp.token_logprobs?.[i] ?? null })),
       offsets: lp.text_offset && lp.text_offset.length === lp.tokens.length ? lp.text_offset : null,
@@ -55,22 +62,33 @@ export function readChoiceTokens(choice: ChoiceLike): { tokens: TokenLogprob[]; 
       let hit = id !== undefined ? entry[String(id)] : undefined;
       if (!hit) {
         const values = Object.values(entry);
-        if (values.length !== 1) throw new ResponseShapeError(`prompt_logprobs[${i}] lists ${values.length} tokens and the response has no prompt_token_ids to tell which was the prompt's`);
+        if (values.length !== 1)
+          throw new ResponseShapeError(
+            `prompt_logprobs[${i}] lists ${values.length} tokens and the response has no prompt_token_ids to tell which was the prompt's`,
+          );
         hit = values[0];
       }
-      if (!hit || hit.decoded_token === undefined || hit.decoded_token === null) throw new ResponseShapeError(`prompt_logprobs[${i}] has no decoded_token`);
+      if (!hit || hit.decoded_token === undefined || hit.decoded_token === null)
+        throw new ResponseShapeError(`prompt_logprobs[${i}] has no decoded_token`);
       return { token: hit.decoded_token, logprob: hit.logprob };
     });
     return { tokens, offsets: null };
   }
-  throw new ResponseShapeError('the response has no prompt log-probabilities (expected logprobs.tokens with echo, or prompt_logprobs)');
+  throw new ResponseShapeError(
+    'the response has no prompt log-probabilities (expected logprobs.tokens with echo, or prompt_logprobs)',
+  );
 }
 
 /**
  * Sum of log-probs of the tokens that start in [spanStart, text.length).
  * Returns the sum and how many tokens were counted.
  */
-export function spanLogprob(text: string, spanStart: number, tokens: readonly TokenLogprob[], offsets: readonly number[] | null): { sum: number; count: number } {
+export function spanLogprob(
+  text: string,
+  spanStart: number,
+  tokens: readonly TokenLogprob[],
+  offsets: readonly number[] | null,
+): { sum: number; count: number } {
   const starts: number[] = [];
   let acc = 0;
   for (const t of tokens) {
@@ -83,15 +101,22 @@ export function spanLogprob(text: string, spanStart: number, tokens: readonly To
   const reported = offsets ?? starts;
   let base: number;
   if (shift >= 0) base = (reported[0] ?? 0) + (shift - (starts[0] ?? 0));
-  else if (offsets) base = reported[0] ?? 0; // decoded strings do not reproduce the text: trust the server's offsets
-  else throw new ResponseShapeError('the echoed tokens do not reproduce the prompt text, so the reply span cannot be located');
+  else if (offsets)
+    base = reported[0] ?? 0; // decoded strings do not reproduce the text: trust the server's offsets
+  else
+    throw new ResponseShapeError(
+      'the echoed tokens do not reproduce the prompt text, so the reply span cannot be located',
+    );
   let sum = 0;
   let count = 0;
   for (let i = 0; i < tokens.length; i++) {
     const start = (reported[i] as number) - base;
     if (start < spanStart || start >= text.length) continue;
     const lp = (tokens[i] as TokenLogprob).logprob;
-    if (lp === null || !Number.isFinite(lp)) throw new ResponseShapeError(`token ${i} (${JSON.stringify((tokens[i] as TokenLogprob).token)}) inside the reply span has no log-probability`);
+    if (lp === null || !Number.isFinite(lp))
+      throw new ResponseShapeError(
+        `token ${i} (${JSON.stringify((tokens[i] as TokenLogprob).token)}) inside the reply span has no log-probability`,
+      );
     sum += lp;
     count++;
   }

@@ -9,7 +9,10 @@ import { loadQModel } from './index.js';
 import { readPairsFile } from './pairs.js';
 
 function stepq(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
 }
 
 test('stepq train: per-epoch table and final line, a loadable model folder, --json summary', async () => {
@@ -17,7 +20,21 @@ test('stepq train: per-epoch table and final line, a loadable model folder, --js
   try {
     const pairsFile = fixture('qmodel/pairs.jsonl');
     const out = join(dir, 'model');
-    const r = stepq('train', '--pairs', pairsFile, '--out', out, '--epochs', '4', '--dim-bits', '12', '--hidden', '4', '--seed', '3');
+    const r = stepq(
+      'train',
+      '--pairs',
+      pairsFile,
+      '--out',
+      out,
+      '--epochs',
+      '4',
+      '--dim-bits',
+      '12',
+      '--hidden',
+      '4',
+      '--seed',
+      '3',
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /epoch\s+loss\s+train acc\s+held-out loss\s+held-out acc/);
     assert.match(r.stdout, /^4\s/m);
@@ -31,7 +48,20 @@ test('stepq train: per-epoch table and final line, a loadable model folder, --js
     const [qc, qr] = await model.score(pair.context, [pair.chosen, pair.rejected]);
     assert.ok(Number.isFinite(qc) && Number.isFinite(qr));
 
-    const j = stepq('train', '--pairs', pairsFile, '--out', join(dir, 'm2'), '--epochs', '2', '--dim-bits', '12', '--hidden', '0', '--json');
+    const j = stepq(
+      'train',
+      '--pairs',
+      pairsFile,
+      '--out',
+      join(dir, 'm2'),
+      '--epochs',
+      '2',
+      '--dim-bits',
+      '12',
+      '--hidden',
+      '0',
+      '--json',
+    );
     assert.equal(j.status, 0, j.stderr);
     const summary = JSON.parse(j.stdout);
     assert.equal(summary.pairs, 40);

@@ -16,8 +16,13 @@ test('learns a separable synthetic preference to > 95% held-out pair accuracy', 
   const pairs = syntheticPairs({ pairs: 600, tasks: 60, seed: 3 });
   const result = trainQModel(pairs, { ...small, seed: 1 });
   const best = result.history[result.bestEpoch - 1];
-  assert.ok(best && best.heldOutAccuracy !== null && best.heldOutAccuracy > 0.95, `held-out accuracy ${best?.heldOutAccuracy}`);
-  assert.ok((best.heldOutLoss as number) < result.history[0]!.heldOutLoss! || result.bestEpoch === 1);
+  assert.ok(
+    best && best.heldOutAccuracy !== null && best.heldOutAccuracy > 0.95,
+    `held-out accuracy ${best?.heldOutAccuracy}`,
+  );
+  assert.ok(
+    (best.heldOutLoss as number) < result.history[0]!.heldOutLoss! || result.bestEpoch === 1,
+  );
   assert.equal(result.counts.trainPairs + result.counts.heldOutPairs, 600);
   assert.equal(result.counts.heldOutTasks, 12);
 });
@@ -28,8 +33,14 @@ test('training is deterministic for a seed and differs across seeds', () => {
   const b = trainQModel(pairs, { ...small, epochs: 3, seed: 9 });
   const c = trainQModel(pairs, { ...small, epochs: 3, seed: 10 });
   assert.deepEqual(Buffer.from(a.model.net.params.buffer), Buffer.from(b.model.net.params.buffer));
-  assert.deepEqual(a.history.map((h) => h.loss), b.history.map((h) => h.loss));
-  assert.notDeepEqual(Buffer.from(a.model.net.params.buffer), Buffer.from(c.model.net.params.buffer));
+  assert.deepEqual(
+    a.history.map((h) => h.loss),
+    b.history.map((h) => h.loss),
+  );
+  assert.notDeepEqual(
+    Buffer.from(a.model.net.params.buffer),
+    Buffer.from(c.model.net.params.buffer),
+  );
 });
 
 test('the held-out split is by task, seeded, and never shares a task with training', () => {
@@ -40,8 +51,19 @@ test('the held-out split is by task, seeded, and never shares a task with traini
   assert.equal(new Set(s1.heldOut.map((p) => p.taskId)).size, 5);
   assert.ok(s1.heldOut.every((p) => !trainTasks.has(p.taskId)));
   assert.deepEqual(s1.heldOut, s2.heldOut);
-  assert.notDeepEqual(splitByTask(pairs, 0.25, 2).heldOut.map((p) => p.taskId), s1.heldOut.map((p) => p.taskId));
-  assert.throws(() => splitByTask(pairs.filter((p) => p.taskId === 't0'), 0.2, 1), UserError);
+  assert.notDeepEqual(
+    splitByTask(pairs, 0.25, 2).heldOut.map((p) => p.taskId),
+    s1.heldOut.map((p) => p.taskId),
+  );
+  assert.throws(
+    () =>
+      splitByTask(
+        pairs.filter((p) => p.taskId === 't0'),
+        0.2,
+        1,
+      ),
+    UserError,
+  );
   assert.equal(splitByTask(pairs, 0, 1).heldOut.length, 0);
 });
 
@@ -72,9 +94,15 @@ test('save/load round trip gives identical scores, through loadQModel too', asyn
     }
     // A damaged weights file is a user error that names the file.
     truncateSync(join(dir, 'weights.bin'), 100);
-    assert.throws(() => loadLearnedQModel(dir), (e: unknown) => e instanceof UserError && /weights\.bin: 100 bytes/.test(e.message));
+    assert.throws(
+      () => loadLearnedQModel(dir),
+      (e: unknown) => e instanceof UserError && /weights\.bin: 100 bytes/.test(e.message),
+    );
     writeFileSync(join(dir, 'model.json'), '{"format":"something-else"}');
-    assert.throws(() => loadLearnedQModel(dir), (e: unknown) => e instanceof UserError && /model\.json: field format/.test(e.message));
+    assert.throws(
+      () => loadLearnedQModel(dir),
+      (e: unknown) => e instanceof UserError && /model\.json: field format/.test(e.message),
+    );
     await assert.rejects(loadQModel(join(dir, 'missing')), /no such folder/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -83,7 +111,16 @@ test('save/load round trip gives identical scores, through loadQModel too', asyn
 
 test('bad options are user errors, not stack traces', () => {
   const pairs = syntheticPairs({ pairs: 40, tasks: 4, seed: 2 });
-  assert.throws(() => trainQModel(pairs, { ...small, lr: -1 }), (e: unknown) => e instanceof UserError && /lr must be > 0/.test(e.message));
-  assert.throws(() => trainQModel([], small), (e: unknown) => e instanceof UserError && /no preference pairs/.test(e.message));
-  assert.throws(() => trainQModel(pairs, { ...small, holdout: 1 }), (e: unknown) => e instanceof UserError && /holdout must be in/.test(e.message));
+  assert.throws(
+    () => trainQModel(pairs, { ...small, lr: -1 }),
+    (e: unknown) => e instanceof UserError && /lr must be > 0/.test(e.message),
+  );
+  assert.throws(
+    () => trainQModel([], small),
+    (e: unknown) => e instanceof UserError && /no preference pairs/.test(e.message),
+  );
+  assert.throws(
+    () => trainQModel(pairs, { ...small, holdout: 1 }),
+    (e: unknown) => e instanceof UserError && /holdout must be in/.test(e.message),
+  );
 });

@@ -7,7 +7,12 @@ import { Rng, seedFrom } from '../core/rng.js';
 import { UserError } from '../core/errors.js';
 import { Adam } from './adam.js';
 import { dpoLoss } from './dpo.js';
-import { DEFAULT_FEATURIZER, featurizeCandidates, type FeaturizerConfig, type SparseVector } from './featurizer.js';
+import {
+  DEFAULT_FEATURIZER,
+  featurizeCandidates,
+  type FeaturizerConfig,
+  type SparseVector,
+} from './featurizer.js';
 import { LearnedQModel } from './learned.js';
 import { initParams, QNet, type FloatArray, type NetShape } from './network.js';
 import type { TrainingPair } from './pairs.js';
@@ -64,7 +69,13 @@ export interface TrainResult {
    */
   bestEpoch: number;
   stoppedEarly: boolean;
-  counts: { pairs: number; trainPairs: number; heldOutPairs: number; trainTasks: number; heldOutTasks: number };
+  counts: {
+    pairs: number;
+    trainPairs: number;
+    heldOutPairs: number;
+    trainTasks: number;
+    heldOutTasks: number;
+  };
   featurizeSeconds: number;
   trainSeconds: number;
 }
@@ -75,14 +86,24 @@ interface FeaturizedPair {
 }
 
 /** Held-out tasks: a seeded shuffle of the distinct task ids, the first ceil(f·n) held out. */
-export function splitByTask<T extends { taskId: string }>(pairs: readonly T[], holdout: number, seed: number): { train: T[]; heldOut: T[] } {
+export function splitByTask<T extends { taskId: string }>(
+  pairs: readonly T[],
+  holdout: number,
+  seed: number,
+): { train: T[]; heldOut: T[] } {
   if (holdout <= 0) return { train: [...pairs], heldOut: [] };
   const tasks = [...new Set(pairs.map((p) => p.taskId))].sort();
-  if (tasks.length < 2) throw new UserError(`a held-out split needs pairs from at least 2 tasks (found ${tasks.length}); use --holdout 0`);
+  if (tasks.length < 2)
+    throw new UserError(
+      `a held-out split needs pairs from at least 2 tasks (found ${tasks.length}); use --holdout 0`,
+    );
   const shuffled = new Rng(seedFrom('qmodel-holdout', seed)).shuffle(tasks);
   const nHeld = Math.min(tasks.length - 1, Math.max(1, Math.ceil(holdout * tasks.length)));
   const held = new Set(shuffled.slice(0, nHeld));
-  return { train: pairs.filter((p) => !held.has(p.taskId)), heldOut: pairs.filter((p) => held.has(p.taskId)) };
+  return {
+    train: pairs.filter((p) => !held.has(p.taskId)),
+    heldOut: pairs.filter((p) => held.has(p.taskId)),
+  };
 }
 
 /** The distinct input slots a batch used, in first-seen order (deterministic). */
@@ -111,13 +132,20 @@ class TouchedRows {
 
 function featurizePairs(pairs: readonly TrainingPair[], cfg: FeaturizerConfig): FeaturizedPair[] {
   return pairs.map((p) => {
-    const [chosen, rejected] = featurizeCandidates(p.context, [p.chosen, p.rejected], cfg) as [SparseVector, SparseVector];
+    const [chosen, rejected] = featurizeCandidates(p.context, [p.chosen, p.rejected], cfg) as [
+      SparseVector,
+      SparseVector,
+    ];
     return { chosen, rejected };
   });
 }
 
 /** Mean DPO loss and pair accuracy (Q⁺ > Q⁻; ties count half) of a set of pairs. */
-export function evaluatePairs(net: QNet, pairs: readonly FeaturizedPair[], beta: number): { loss: number; accuracy: number } {
+export function evaluatePairs(
+  net: QNet,
+  pairs: readonly FeaturizedPair[],
+  beta: number,
+): { loss: number; accuracy: number } {
   if (pairs.length === 0) return { loss: NaN, accuracy: NaN };
   let loss = 0;
   let correct = 0;
@@ -141,7 +169,8 @@ function validate(opts: TrainOptions): void {
   if (!(opts.holdout >= 0 && opts.holdout < 1)) bad('holdout must be in [0, 1)');
   if (!(opts.batchSize >= 1)) bad('batch size must be >= 1');
   if (!(opts.hidden >= 0)) bad('hidden must be >= 0');
-  if (!(opts.featurizer.dimBits >= 8 && opts.featurizer.dimBits <= 24)) bad('dim bits must be in [8, 24]');
+  if (!(opts.featurizer.dimBits >= 8 && opts.featurizer.dimBits <= 24))
+    bad('dim bits must be in [8, 24]');
 }
 
 export function trainQModel(
@@ -173,7 +202,11 @@ export function trainQModel(
   const H = shape.hidden;
 
   const history: EpochStats[] = [];
-  let best: { loss: number; epoch: number; params: FloatArray } = { loss: Infinity, epoch: 0, params: params.slice() };
+  let best: { loss: number; epoch: number; params: FloatArray } = {
+    loss: Infinity,
+    epoch: 0,
+    params: params.slice(),
+  };
   let stoppedEarly = false;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const started = performance.now();
@@ -213,7 +246,9 @@ export function trainQModel(
       seconds: (performance.now() - started) / 1000,
     };
     if (!Number.isFinite(stats.loss) || (held && !Number.isFinite(held.loss))) {
-      throw new UserError(`training diverged at epoch ${epoch} (the loss is not a finite number): lower --lr or --beta`);
+      throw new UserError(
+        `training diverged at epoch ${epoch} (the loss is not a finite number): lower --lr or --beta`,
+      );
     }
     history.push(stats);
     onEpoch?.(stats);
@@ -221,7 +256,8 @@ export function trainQModel(
       best = { loss: stats.loss, epoch, params };
       continue;
     }
-    if (held.loss < best.loss - opts.minDelta) best = { loss: held.loss, epoch, params: params.slice() };
+    if (held.loss < best.loss - opts.minDelta)
+      best = { loss: held.loss, epoch, params: params.slice() };
     else if (epoch - best.epoch >= opts.patience) {
       stoppedEarly = epoch < opts.epochs;
       break;

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTreeFile, treeFileName } from '../data/tree.js';
-import { collectTrees, parseShard, shardTasks, treePath, type CollectOptions, type TaskEvent } from './collect.js';
+import {
+  collectTrees,
+  parseShard,
+  shardTasks,
+  treePath,
+  type CollectOptions,
+  type TaskEvent,
+} from './collect.js';
 import { createScriptedPolicy, createToyEnv } from './testkit/toy.js';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -36,8 +43,15 @@ test('collect: one tree file per task (safe names), summary, and a re-run skips 
   assert.equal(first.skipped, 0);
   assert.equal(events.filter((e) => e.status === 'done').length, 4);
   assert.ok(first.solved >= 3, `solved ${first.solved}`);
-  assert.ok(first.llmCalls > 0 && first.promptTokens > 0 && first.nodes > 0 && first.pairsAvailable > 0);
-  assert.deepEqual(readdirSync(join(out, 'trees')).sort(), ['t0.json', 't1-a%2Fb%20c.json', 't1.json', 't2.json']);
+  assert.ok(
+    first.llmCalls > 0 && first.promptTokens > 0 && first.nodes > 0 && first.pairsAvailable > 0,
+  );
+  assert.deepEqual(readdirSync(join(out, 'trees')).sort(), [
+    't0.json',
+    't1-a%2Fb%20c.json',
+    't1.json',
+    't2.json',
+  ]);
   assert.equal(readTreeFile(treePath(out, 't1-a/b c')).taskId, 't1-a/b c');
 
   const policy = createScriptedPolicy();
@@ -57,9 +71,13 @@ test('collect: one tree file per task (safe names), summary, and a re-run skips 
 
 test('collect: a task whose policy fails is reported and the others finish', async (t) => {
   const out = tempDir(t);
-  const summary = await collectTrees(options(out, { policy: createScriptedPolicy({ failOn: 'reach position 2' }) }));
+  const summary = await collectTrees(
+    options(out, { policy: createScriptedPolicy({ failOn: 'reach position 2' }) }),
+  );
   assert.equal(summary.failed, 1);
-  assert.deepEqual(summary.errors, [{ taskId: 't2', error: 'scripted failure for "reach position 2"' }]);
+  assert.deepEqual(summary.errors, [
+    { taskId: 't2', error: 'scripted failure for "reach position 2"' },
+  ]);
   assert.equal(existsSync(treePath(out, 't2')), false);
   assert.equal(existsSync(treePath(out, 't0')), true);
 });
@@ -76,7 +94,9 @@ test('collect: SIGKILL mid-run, then re-run: every tree parses and every task is
   const out = tempDir(t);
   const child = fileURLToPath(new URL('./testkit/collect-child.ts', import.meta.url));
   const tasks = 8;
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, out, String(tasks), '15'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, out, String(tasks), '15'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const doneInChild = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     let buffer = '';
@@ -85,7 +105,8 @@ test('collect: SIGKILL mid-run, then re-run: every tree parses and every task is
       for (const line of buffer.split('\n').slice(0, -1)) {
         const [status, taskId] = line.split(' ');
         if (status === 'done' && taskId) doneInChild.add(taskId);
-        if (status === 'finished') reject(new Error('child finished before it was killed; make it slower'));
+        if (status === 'finished')
+          reject(new Error('child finished before it was killed; make it slower'));
       }
       buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
       if (doneInChild.size >= 2 && proc.exitCode === null) {
@@ -96,10 +117,15 @@ test('collect: SIGKILL mid-run, then re-run: every tree parses and every task is
     proc.on('error', reject);
     proc.on('exit', () => resolve());
   });
-  await new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(undefined) : proc.once('exit', r)));
+  await new Promise((r) =>
+    proc.exitCode !== null || proc.signalCode !== null ? r(undefined) : proc.once('exit', r),
+  );
   assert.equal(proc.signalCode, 'SIGKILL');
   const finishedBefore = readdirSync(join(out, 'trees')).filter((n) => n.endsWith('.json'));
-  assert.ok(finishedBefore.length >= 2 && finishedBefore.length < tasks, `${finishedBefore.length} trees before the re-run`);
+  assert.ok(
+    finishedBefore.length >= 2 && finishedBefore.length < tasks,
+    `${finishedBefore.length} trees before the re-run`,
+  );
   for (const name of finishedBefore) readTreeFile(join(out, 'trees', name));
 
   const taskIds = Array.from({ length: tasks }, (_, i) => `t${i % 3}-${i}`);
@@ -121,5 +147,8 @@ test('collect: SIGKILL mid-run, then re-run: every tree parses and every task is
   assert.equal(doneNow.length + finishedBefore.length, tasks);
   const all = readdirSync(join(out, 'trees')).filter((n) => n.endsWith('.json'));
   assert.equal(all.length, tasks);
-  assert.deepEqual(all.map((n) => readTreeFile(join(out, 'trees', n)).taskId).sort(), [...taskIds].sort());
+  assert.deepEqual(
+    all.map((n) => readTreeFile(join(out, 'trees', n)).taskId).sort(),
+    [...taskIds].sort(),
+  );
 });

@@ -28,7 +28,8 @@ export function parseShard(spec: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index >= count) throw new UserError(`--shard ${spec}: expected i/m with 0 <= i < m, e.g. 0/4 .. 3/4`);
+  if (!m || count < 1 || index >= count)
+    throw new UserError(`--shard ${spec}: expected i/m with 0 <= i < m, e.g. 0/4 .. 3/4`);
   return { index, count };
 }
 
@@ -105,8 +106,17 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
   const started = performance.now();
   const tasks = shardTasks(options.taskIds, options.shard);
   const summary: CollectSummary = {
-    tasks: tasks.length, solved: 0, failed: 0, skipped: 0, nodes: 0, pairsAvailable: 0,
-    llmCalls: 0, promptTokens: 0, completionTokens: 0, wallSeconds: 0, errors: [],
+    tasks: tasks.length,
+    solved: 0,
+    failed: 0,
+    skipped: 0,
+    nodes: 0,
+    pairsAvailable: 0,
+    llmCalls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    wallSeconds: 0,
+    errors: [],
   };
   const mcts = new Mcts({ env: options.env, policy: options.policy }, options.config);
   const countTree = (tree: TreeFile) => {

@@ -16,7 +16,14 @@ import { addUsage, emptyUsage, type Policy, type Usage } from '../core/policy.js
 import { Rng, seedFrom } from '../core/rng.js';
 import { policyMessages } from '../agent/conversation.js';
 import { distinctSteps, parseReply } from '../agent/parse.js';
-import { bestPathOf, countNodes, historyOf, TREE_FORMAT, type TreeFile, type TreeNode } from '../data/tree.js';
+import {
+  bestPathOf,
+  countNodes,
+  historyOf,
+  TREE_FORMAT,
+  type TreeFile,
+  type TreeNode,
+} from '../data/tree.js';
 import type { SearchAlgorithm, SearchConfig, SearchRunOptions } from './types.js';
 
 /** A tree node plus the search's own bookkeeping (dropped when the tree is saved). */
@@ -60,7 +67,8 @@ export function backpropagate(path: readonly TreeNode[], value: number): void {
 function refreshClosed(path: readonly SearchNode[]): void {
   for (let i = path.length - 1; i >= 0; i--) {
     const node = path[i] as SearchNode;
-    node.closed = node.terminal || node.depthLimited || (node.expanded && node.children.every((c) => c.closed));
+    node.closed =
+      node.terminal || node.depthLimited || (node.expanded && node.children.every((c) => c.closed));
   }
 }
 
@@ -69,8 +77,17 @@ function stripSearchFields(node: SearchNode): TreeNode {
   return { ...rest, children: children.map(stripSearchFields) };
 }
 
-function newNode(fields: Omit<SearchNode, 'children' | 'expanded' | 'closed' | 'visits' | 'q'>): SearchNode {
-  return { ...fields, visits: 0, q: 0, children: [], expanded: false, closed: fields.terminal || fields.depthLimited };
+function newNode(
+  fields: Omit<SearchNode, 'children' | 'expanded' | 'closed' | 'visits' | 'q'>,
+): SearchNode {
+  return {
+    ...fields,
+    visits: 0,
+    q: 0,
+    children: [],
+    expanded: false,
+    closed: fields.terminal || fields.depthLimited,
+  };
 }
 
 export interface MctsDeps {
@@ -116,8 +133,16 @@ class MctsRun {
     const reset = await env.reset(taskId);
     this.task = reset.observation;
     const root = newNode({
-      text: '', thought: '', action: '', observation: reset.observation, reward: 0,
-      terminal: false, depthLimited: false, valid: true, depth: 0, state: reset.state,
+      text: '',
+      thought: '',
+      action: '',
+      observation: reset.observation,
+      reward: 0,
+      terminal: false,
+      depthLimited: false,
+      valid: true,
+      depth: 0,
+      state: reset.state,
     });
     const pickRng = new Rng(seedFrom(config.seed, taskId, 'rollout-start'));
     let iterationsRun = 0;
@@ -194,13 +219,20 @@ class MctsRun {
   }
 
   private context(path: readonly SearchNode[]): StepContext {
-    return { env: this.deps.env.name, taskId: this.taskId, task: this.task, history: historyOf(path) };
+    return {
+      env: this.deps.env.name,
+      taskId: this.taskId,
+      task: this.task,
+      history: historyOf(path),
+    };
   }
 
   private async expand(leaf: SearchNode, path: readonly SearchNode[]): Promise<void> {
     const { env, policy } = this.deps;
     const { config } = this;
-    const nodeKey = path.map((n, i) => (i === 0 ? 'r' : String((path[i - 1] as SearchNode).children.indexOf(n)))).join('.');
+    const nodeKey = path
+      .map((n, i) => (i === 0 ? 'r' : String((path[i - 1] as SearchNode).children.indexOf(n))))
+      .join('.');
     const reply = await policy.propose(policyMessages(this.context(path)), config.n, {
       seed: seedFrom(config.seed, this.taskId, 'expand', nodeKey),
       signal: this.options.signal,
@@ -212,9 +244,17 @@ class MctsRun {
       const result = await env.step(structuredClone(leaf.state), step.action);
       const depth = leaf.depth + 1;
       const child = newNode({
-        text: step.text, thought: step.thought, action: step.action, observation: result.observation,
-        reward: result.reward, terminal: result.done, depthLimited: !result.done && depth >= config.maxDepth,
-        valid: result.valid, depth, state: result.state, ...(result.info ? { info: result.info } : {}),
+        text: step.text,
+        thought: step.thought,
+        action: step.action,
+        observation: result.observation,
+        reward: result.reward,
+        terminal: result.done,
+        depthLimited: !result.done && depth >= config.maxDepth,
+        valid: result.valid,
+        depth,
+        state: result.state,
+        ...(result.info ? { info: result.info } : {}),
       });
       leaf.children.push(child);
       if (child.terminal) {

@@ -22,12 +22,20 @@ export interface PairAgreement {
 }
 
 /** Mean return of K rollouts from the node at `path` (its own return when it ends the episode). */
-export async function monteCarloValue(env: Env, policy: Policy, tree: TreeFile, path: readonly number[], rollouts: number, seed: number): Promise<number> {
+export async function monteCarloValue(
+  env: Env,
+  policy: Policy,
+  tree: TreeFile,
+  path: readonly number[],
+  rollouts: number,
+  seed: number,
+): Promise<number> {
   const nodes = nodesAlong(tree.root, path);
   const node = nodes[nodes.length - 1]!;
   if (node.terminal) return env.returns.terminal(node.reward);
   if (node.depthLimited) return env.returns.depthLimit;
-  if (node.state === null) throw new Error(`tree ${tree.taskId} has no env state (imported?): cannot roll out`);
+  if (node.state === null)
+    throw new Error(`tree ${tree.taskId} has no env state (imported?): cannot roll out`);
   let total = 0;
   for (let k = 0; k < rollouts; k++) {
     let state: unknown = structuredClone(node.state);
@@ -35,7 +43,9 @@ export async function monteCarloValue(env: Env, policy: Policy, tree: TreeFile, 
     let value = env.returns.depthLimit;
     for (let depth = node.depth; depth < tree.maxDepth; depth++) {
       const context = { env: tree.env, taskId: tree.taskId, task: tree.task, history };
-      const reply = await policy.propose(policyMessages(context), 1, { seed: seedFrom(seed, tree.taskId, 'mc', path.join('.'), k, depth) });
+      const reply = await policy.propose(policyMessages(context), 1, {
+        seed: seedFrom(seed, tree.taskId, 'mc', path.join('.'), k, depth),
+      });
       const step = parseReply(reply.candidates[0] ?? '');
       const result = await env.step(state, step.action);
       if (result.done) {
@@ -50,12 +60,31 @@ export async function monteCarloValue(env: Env, policy: Policy, tree: TreeFile, 
   return total / rollouts;
 }
 
-export async function pairAgreement(env: Env, policy: Policy, trees: readonly TreeFile[], options: PairOptions & { rollouts: number; seed: number }): Promise<PairAgreement> {
+export async function pairAgreement(
+  env: Env,
+  policy: Policy,
+  trees: readonly TreeFile[],
+  options: PairOptions & { rollouts: number; seed: number },
+): Promise<PairAgreement> {
   const out: PairAgreement = { pairs: 0, agree: 0, ties: 0, disagree: 0 };
   for (const tree of trees) {
     for (const sel of pairSelections(tree, options)) {
-      const chosen = await monteCarloValue(env, policy, tree, [...sel.path, sel.chosen], options.rollouts, options.seed);
-      const rejected = await monteCarloValue(env, policy, tree, [...sel.path, sel.rejected], options.rollouts, options.seed);
+      const chosen = await monteCarloValue(
+        env,
+        policy,
+        tree,
+        [...sel.path, sel.chosen],
+        options.rollouts,
+        options.seed,
+      );
+      const rejected = await monteCarloValue(
+        env,
+        policy,
+        tree,
+        [...sel.path, sel.rejected],
+        options.rollouts,
+        options.seed,
+      );
       out.pairs++;
       if (chosen > rejected) out.agree++;
       else if (chosen === rejected) out.ties++;

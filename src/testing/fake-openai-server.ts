@@ -56,7 +56,9 @@ export interface RecordedRequest {
   body: FakeRequestBody | undefined;
 }
 
-export type FakeHandler = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
+export type FakeHandler = (
+  request: RecordedRequest,
+) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
 export interface FakeOpenAIServer {
   /** e.g. `http://127.0.0.1:54321/v1`: pass as baseURL. */
@@ -84,9 +86,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -96,12 +107,18 @@ function defaultText(index: number, body: FakeRequestBody): string {
 
 function promptTokens(body: FakeRequestBody): number {
   if (Array.isArray(body.messages)) {
-    return estimatePromptTokens(body.messages.map((m) => ({ content: typeof m?.content === 'string' ? m.content : '' })));
+    return estimatePromptTokens(
+      body.messages.map((m) => ({ content: typeof m?.content === 'string' ? m.content : '' })),
+    );
   }
   return estimateTokens(typeof body.prompt === 'string' ? body.prompt : '');
 }
 
-function choicesBody(path: string, reply: Extract<FakeReply, { kind: 'choices' }>, body: FakeRequestBody): unknown {
+function choicesBody(
+  path: string,
+  reply: Extract<FakeReply, { kind: 'choices' }>,
+  body: FakeRequestBody,
+): unknown {
   const asked = typeof body.n === 'number' && body.n >= 1 ? Math.floor(body.n) : 1;
   const count = reply.ignoreN ? 1 : asked;
   const texts = Array.from({ length: count }, (_, i) => {
@@ -111,7 +128,12 @@ function choicesBody(path: string, reply: Extract<FakeReply, { kind: 'choices' }
   const chat = path.endsWith('/chat/completions');
   const choices = texts.map((text, index) =>
     chat
-      ? { index, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }
+      ? {
+          index,
+          message: { role: 'assistant', content: text },
+          finish_reason: 'stop',
+          logprobs: null,
+        }
       : { index, text, finish_reason: 'stop', logprobs: null },
   );
   const usage =
@@ -127,11 +149,15 @@ function choicesBody(path: string, reply: Extract<FakeReply, { kind: 'choices' }
     created: Math.floor(Date.now() / 1000),
     model: typeof body.model === 'string' ? body.model : 'fake-model',
     choices,
-    ...(usage ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } } : {}),
+    ...(usage
+      ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } }
+      : {}),
   };
 }
 
-export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
+export async function startFakeOpenAIServer(
+  options: FakeServerOptions = {},
+): Promise<FakeOpenAIServer> {
   const models = options.models ?? ['fake-model'];
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
@@ -142,14 +168,25 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
   async function answer(recorded: RecordedRequest, res: ServerResponse): Promise<void> {
     const { method, path } = recorded;
     if (method === 'GET' && path === '/v1/models') {
-      sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) });
+      sendJson(res, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+      });
       return;
     }
     if (method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/completions')) {
-      sendJson(res, 404, { error: { message: `no route ${method} ${path}`, type: 'invalid_request_error', param: null, code: null } });
+      sendJson(res, 404, {
+        error: {
+          message: `no route ${method} ${path}`,
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      });
       return;
     }
-    const reply: FakeReply = queue.shift() ?? (await handler?.(recorded)) ?? { kind: 'choices', texts: defaultText };
+    const reply: FakeReply = queue.shift() ??
+      (await handler?.(recorded)) ?? { kind: 'choices', texts: defaultText };
     if (reply.kind === 'hang') return; // the socket stays open until the client gives up or close()
     if (reply.delayMs) await sleep(reply.delayMs);
     const body = recorded.body ?? {};
@@ -169,11 +206,23 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
         const headers: Record<string, string> = {};
         if (reply.retryAfter !== undefined) headers['retry-after'] = reply.retryAfter;
         if (reply.retryAfterMs !== undefined) headers['retry-after-ms'] = reply.retryAfterMs;
-        const type = reply.status === 429 ? 'rate_limit_error' : reply.status >= 500 ? 'server_error' : 'invalid_request_error';
+        const type =
+          reply.status === 429
+            ? 'rate_limit_error'
+            : reply.status >= 500
+              ? 'server_error'
+              : 'invalid_request_error';
         sendJson(
           res,
           reply.status,
-          { error: { message: reply.message ?? `fake error ${reply.status}`, type, param: reply.param ?? null, code: null } },
+          {
+            error: {
+              message: reply.message ?? `fake error ${reply.status}`,
+              type,
+              param: reply.param ?? null,
+              code: null,
+            },
+          },
           headers,
         );
         return;
@@ -189,7 +238,8 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       let body: FakeRequestBody | undefined;
       try {
         const parsed: unknown = rawBody ? JSON.parse(rawBody) : undefined;
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as FakeRequestBody;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+          body = parsed as FakeRequestBody;
       } catch {
         body = undefined;
       }
@@ -211,7 +261,10 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       res.on('finish', done);
       res.on('close', done);
       answer(recorded, res).catch((err: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: { message: `fake server handler failed: ${String(err)}`, type: 'server_error' } });
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            error: { message: `fake server handler failed: ${String(err)}`, type: 'server_error' },
+          });
       });
     });
   });

@@ -19,7 +19,9 @@ export function sharedData(relative: string): string | undefined {
 
 /** For `test(name, { skip: skipUnlessShared(p) }, ...)`: false when present, else a skip message. */
 export function skipUnlessShared(relative: string): false | string {
-  return sharedData(relative) ? false : `shared data ${relative} not found under ${sharedRoot} (set STEPQ_SHARED)`;
+  return sharedData(relative)
+    ? false
+    : `shared data ${relative} not found under ${sharedRoot} (set STEPQ_SHARED)`;
 }
 
 /** Path of a fixture shipped with the repo under test/fixtures. */

@@ -12,7 +12,9 @@
 import { porterStem } from './porter.js';
 
 export const LUCENE_ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
-  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' '),
+  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(
+    ' ',
+  ),
 );
 
 const MAX_TOKEN_LENGTH = 255;
@@ -49,7 +51,12 @@ function asciiWords(text: string, out: string[]): void {
     if (cls === 1 || cls === 2 || cls === 3) {
       if (start < 0) start = i;
       if (cls !== 3) hasAlnum = true;
-    } else if (cls === 4 && start >= 0 && i + 1 < n && joins(c, text.charCodeAt(i - 1), text.charCodeAt(i + 1))) {
+    } else if (
+      cls === 4 &&
+      start >= 0 &&
+      i + 1 < n &&
+      joins(c, text.charCodeAt(i - 1), text.charCodeAt(i + 1))
+    ) {
       // stays inside the token
     } else {
       close(i);
@@ -67,11 +74,15 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export function wordTokens(text: string): string[] {
   const words: string[] = [];
   if (!NON_ASCII.test(text)) asciiWords(text, words);
-  else for (const s of segmenter.segment(text)) if (s.isWordLike && HAS_ALNUM.test(s.segment)) words.push(s.segment);
+  else
+    for (const s of segmenter.segment(text))
+      if (s.isWordLike && HAS_ALNUM.test(s.segment)) words.push(s.segment);
   const out: string[] = [];
   for (const w of words) {
     if (w.length <= MAX_TOKEN_LENGTH) out.push(w);
-    else for (let i = 0; i < w.length; i += MAX_TOKEN_LENGTH) out.push(w.slice(i, i + MAX_TOKEN_LENGTH));
+    else
+      for (let i = 0; i < w.length; i += MAX_TOKEN_LENGTH)
+        out.push(w.slice(i, i + MAX_TOKEN_LENGTH));
   }
   return out;
 }
@@ -82,7 +93,8 @@ export function stripPossessive(token: string): string {
   if (n >= 2) {
     const last = token[n - 1];
     const apos = token[n - 2];
-    if ((last === 's' || last === 'S') && (apos === "'" || apos === '\u2019' || apos === '\uff07')) return token.slice(0, n - 2);
+    if ((last === 's' || last === 'S') && (apos === "'" || apos === '\u2019' || apos === '\uff07'))
+      return token.slice(0, n - 2);
   }
   return token;
 }

@@ -8,7 +8,12 @@ import { Rng } from '../core/rng.js';
 test('top-k equals the head of the full ranking, with float32 ties broken by id', () => {
   const rng = new Rng(11);
   for (const float32 of [true, false]) {
-    const idx = new Bm25Index({ k1: 0.9, b: 0.4, float32, scoredLength: (n) => (n < 24 ? n : 24 + ((n - 24) & ~3)) });
+    const idx = new Bm25Index({
+      k1: 0.9,
+      b: 0.4,
+      float32,
+      scoredLength: (n) => (n < 24 ? n : 24 + ((n - 24) & ~3)),
+    });
     const n = 3000;
     for (let d = 0; d < n; d++) {
       const terms = Array.from({ length: 1 + rng.int(4) }, () => `t${rng.int(6)}`);

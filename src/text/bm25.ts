@@ -94,7 +94,13 @@ export class Bm25Index {
     if (this.idRankCache) return this.idRankCache;
     const order = Array.from({ length: this.ids.length }, (_, i) => i);
     const ids = this.ids;
-    order.sort((a, b) => ((ids[a] as string) < (ids[b] as string) ? -1 : (ids[a] as string) > (ids[b] as string) ? 1 : a - b));
+    order.sort((a, b) =>
+      (ids[a] as string) < (ids[b] as string)
+        ? -1
+        : (ids[a] as string) > (ids[b] as string)
+          ? 1
+          : a - b,
+    );
     const ranks = new Int32Array(order.length);
     order.forEach((doc, rank) => {
       ranks[doc] = rank;
@@ -147,7 +153,11 @@ export class Bm25Index {
     }
     if (useF32) for (const doc of touched) scores[doc] = Math.fround(scores[doc] as number);
     const best = topKDocs(touched, limit, scores, this.idRanks());
-    const hits = best.map((index) => ({ id: this.ids[index] as string, index, score: scores[index] as number }));
+    const hits = best.map((index) => ({
+      id: this.ids[index] as string,
+      index,
+      score: scores[index] as number,
+    }));
     for (const doc of touched) scores[doc] = 0;
     return hits;
   }
@@ -157,7 +167,12 @@ export class Bm25Index {
  * The best `k` documents by (score desc, id asc; ids compared through their precomputed ranks), with a bounded min-heap of document
  * indices so only the final k become hit objects (large candidate sets stay cheap).
  */
-function topKDocs(docs: readonly number[], k: number, scores: Float64Array, idRank: Int32Array): number[] {
+function topKDocs(
+  docs: readonly number[],
+  k: number,
+  scores: Float64Array,
+  idRank: Int32Array,
+): number[] {
   const better = (a: number, b: number): boolean => {
     const sa = scores[a] as number;
     const sb = scores[b] as number;
@@ -192,7 +207,10 @@ function topKDocs(docs: readonly number[], k: number, scores: Float64Array, idRa
     if (heap.length < k) {
       heap.push(doc);
       up(heap.length - 1);
-    } else if ((scores[doc] as number) >= (scores[heap[0] as number] as number) && better(doc, heap[0] as number)) {
+    } else if (
+      (scores[doc] as number) >= (scores[heap[0] as number] as number) &&
+      better(doc, heap[0] as number)
+    ) {
       heap[0] = doc;
       down(0);
     }

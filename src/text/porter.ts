@@ -111,7 +111,8 @@ class PorterWord {
   }
 
   step1c(): void {
-    if (this.ends('y') && this.vowelInStem()) this.b = `${this.b.slice(0, this.k)}i${this.b.slice(this.k + 1)}`;
+    if (this.ends('y') && this.vowelInStem())
+      this.b = `${this.b.slice(0, this.k)}i${this.b.slice(this.k + 1)}`;
   }
 
   step2(): void {
@@ -200,7 +201,8 @@ class PorterWord {
         matched = this.ends('ant') || this.ends('ement') || this.ends('ment') || this.ends('ent');
         break;
       case 'o':
-        if (this.ends('ion') && this.j >= 0 && (this.b[this.j] === 's' || this.b[this.j] === 't')) matched = true;
+        if (this.ends('ion') && this.j >= 0 && (this.b[this.j] === 's' || this.b[this.j] === 't'))
+          matched = true;
         else matched = this.ends('ou');
         break;
       case 's':

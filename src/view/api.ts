@@ -19,7 +19,10 @@ const MAX_CHILDREN = 200;
 const MAX_SLICE_DEPTH = 6;
 const PREVIEW_CHARS = 240;
 
-const notFound = (what: string): ApiResponse => ({ status: 404, body: { error: `${what} not found` } });
+const notFound = (what: string): ApiResponse => ({
+  status: 404,
+  body: { error: `${what} not found` },
+});
 const badRequest = (why: string): ApiResponse => ({ status: 400, body: { error: why } });
 
 function intParam(url: URL, name: string, fallback: number, max: number): number | undefined {
@@ -36,7 +39,8 @@ function parsePath(raw: string | null): number[] | undefined {
 }
 
 function rowMatches(row: TaskRow, query: string, outcome: string, kind: string): boolean {
-  if (query && !row.taskId.toLowerCase().includes(query) && !row.task.toLowerCase().includes(query)) return false;
+  if (query && !row.taskId.toLowerCase().includes(query) && !row.task.toLowerCase().includes(query))
+    return false;
   if (kind === 'tree' && !row.tree) return false;
   if (kind === 'eval' && row.runs.length === 0) return false;
   if (outcome) {
@@ -50,12 +54,19 @@ function rowMatches(row: TaskRow, query: string, outcome: string, kind: string):
 export function listTasks(run: RunFolder, url: URL): ApiResponse {
   const offset = intParam(url, 'offset', 0, Number.MAX_SAFE_INTEGER);
   const limit = intParam(url, 'limit', 100, MAX_PAGE);
-  if (offset === undefined || limit === undefined) return badRequest('offset and limit must be whole numbers');
+  if (offset === undefined || limit === undefined)
+    return badRequest('offset and limit must be whole numbers');
   const query = (url.searchParams.get('q') ?? '').trim().toLowerCase();
   const outcome = url.searchParams.get('outcome') ?? '';
   const kind = url.searchParams.get('kind') ?? '';
-  const all = query || outcome || kind ? run.tasks.filter((r) => rowMatches(r, query, outcome, kind)) : run.tasks;
-  return { status: 200, body: { total: all.length, offset, rows: all.slice(offset, offset + limit) } };
+  const all =
+    query || outcome || kind
+      ? run.tasks.filter((r) => rowMatches(r, query, outcome, kind))
+      : run.tasks;
+  return {
+    status: 200,
+    body: { total: all.length, offset, rows: all.slice(offset, offset + limit) },
+  };
 }
 
 export function runSummary(run: RunFolder): ApiResponse {
@@ -65,7 +76,13 @@ export function runSummary(run: RunFolder): ApiResponse {
       dir: run.dir,
       tasks: run.tasks.length,
       trees: run.treeHeaders.size,
-      arms: run.arms.map((a) => ({ key: a.key, algorithm: a.algorithm, n: a.n, tasks: a.trajectories.length, successes: a.trajectories.filter((t) => t.success).length })),
+      arms: run.arms.map((a) => ({
+        key: a.key,
+        algorithm: a.algorithm,
+        n: a.n,
+        tasks: a.trajectories.length,
+        successes: a.trajectories.filter((t) => t.success).length,
+      })),
       pairs: [...run.pairsByTask.values()].reduce((s, p) => s + p.length, 0),
       models: run.training.map((t) => t.name),
       results: run.results ?? null,
@@ -99,7 +116,14 @@ function isPrefix(prefix: readonly number[], path: readonly number[] | null): bo
   return prefix.every((v, i) => path[i] === v);
 }
 
-function slice(node: TreeNode, path: number[], levels: number, best: number[] | null, withBest: boolean, childOffset = 0): NodeSlice {
+function slice(
+  node: TreeNode,
+  path: number[],
+  levels: number,
+  best: number[] | null,
+  withBest: boolean,
+  childOffset = 0,
+): NodeSlice {
   const onBestPath = isPrefix(path, best);
   const out: NodeSlice = {
     path,
@@ -155,7 +179,8 @@ export function treeSlice(trees: TreeCache, taskId: string, url: URL): ApiRespon
   const path = parsePath(url.searchParams.get('path'));
   const levels = intParam(url, 'depth', 2, MAX_SLICE_DEPTH);
   const childOffset = intParam(url, 'offset', 0, Number.MAX_SAFE_INTEGER);
-  if (!path || levels === undefined || childOffset === undefined) return badRequest('path must look like 0.2.1; depth and offset whole numbers');
+  if (!path || levels === undefined || childOffset === undefined)
+    return badRequest('path must look like 0.2.1; depth and offset whole numbers');
   let node: TreeNode;
   try {
     node = nodesAlong(tree.root, path).at(-1) as TreeNode;
@@ -166,7 +191,17 @@ export function treeSlice(trees: TreeCache, taskId: string, url: URL): ApiRespon
   const withBest = url.searchParams.get('best') === '1';
   return {
     status: 200,
-    body: { header: { ...header, qRange: qRange(tree) }, node: slice(node, path, Math.max(levels, childOffset > 0 ? 1 : 0), tree.bestPath, withBest, childOffset) },
+    body: {
+      header: { ...header, qRange: qRange(tree) },
+      node: slice(
+        node,
+        path,
+        Math.max(levels, childOffset > 0 ? 1 : 0),
+        tree.bestPath,
+        withBest,
+        childOffset,
+      ),
+    },
   };
 }
 
@@ -184,29 +219,49 @@ export function nodeDetail(trees: TreeCache, taskId: string, url: URL): ApiRespo
   const { children, ...node } = nodes.at(-1) as TreeNode;
   return {
     status: 200,
-    body: { path, node: { ...node, childCount: children.length }, conversation: qModelMessages(contextAt(tree, path)) },
+    body: {
+      path,
+      node: { ...node, childCount: children.length },
+      conversation: qModelMessages(contextAt(tree, path)),
+    },
   };
 }
 
 export function taskDetail(run: RunFolder, taskId: string): ApiResponse {
   const row = run.taskById.get(taskId);
   if (!row) return notFound(`task ${JSON.stringify(taskId)}`);
-  const task = run.treeHeaders.get(taskId)?.task ?? run.arms.flatMap((a) => a.trajectories).find((t) => t.taskId === taskId)?.task ?? row.task;
+  const task =
+    run.treeHeaders.get(taskId)?.task ??
+    run.arms.flatMap((a) => a.trajectories).find((t) => t.taskId === taskId)?.task ??
+    row.task;
   return { status: 200, body: { row, task, hasTree: run.treeHeaders.has(taskId) } };
 }
 
 export function taskTrajectories(run: RunFolder, taskId: string): ApiResponse {
   if (!run.taskById.has(taskId)) return notFound(`task ${JSON.stringify(taskId)}`);
-  const runs = run.arms.flatMap((arm) => arm.trajectories.filter((t) => t.taskId === taskId).map((t) => ({ arm: arm.key, trajectory: t })));
+  const runs = run.arms.flatMap((arm) =>
+    arm.trajectories
+      .filter((t) => t.taskId === taskId)
+      .map((t) => ({ arm: arm.key, trajectory: t })),
+  );
   return { status: 200, body: { runs } };
 }
 
 export function taskPairs(run: RunFolder, taskId: string): ApiResponse {
   if (!run.taskById.has(taskId)) return notFound(`task ${JSON.stringify(taskId)}`);
-  const pairs = (run.pairsByTask.get(taskId) ?? []).map((p) => ({ ...p, gap: p.chosenQ - p.rejectedQ }));
+  const pairs = (run.pairsByTask.get(taskId) ?? []).map((p) => ({
+    ...p,
+    gap: p.chosenQ - p.rejectedQ,
+  }));
   return { status: 200, body: { pairs } };
 }
 
 export function training(run: RunFolder): ApiResponse {
-  return { status: 200, body: { models: run.training, svg: run.training.length ? trainingChartSvg(run.training) : null } };
+  return {
+    status: 200,
+    body: {
+      models: run.training,
+      svg: run.training.length ? trainingChartSvg(run.training) : null,
+    },
+  };
 }

@@ -16,7 +16,9 @@ import { writeReport } from './report.js';
 import { writeScaleRun } from './testing/scale-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: browser tests skipped (CI installs Debian's chromium package)`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} not found: browser tests skipped (CI installs Debian's chromium package)`;
 
 describe('viewer and report in a browser', { skip }, () => {
   let viewer: Viewer;
@@ -35,19 +37,33 @@ describe('viewer and report in a browser', { skip }, () => {
     scaleDir = writeScaleRun();
     scale = await startViewer(scaleDir, 0);
     profile = mkdtempSync(join(tmpdir(), 'stepq-chromium-'));
-    shots = process.env.STEPQ_SCREENSHOTS ? resolve(process.env.STEPQ_SCREENSHOTS) : join(profile, 'shots');
+    shots = process.env.STEPQ_SCREENSHOTS
+      ? resolve(process.env.STEPQ_SCREENSHOTS)
+      : join(profile, 'shots');
     mkdirSync(shots, { recursive: true });
-    reportFile = writeReport(fixture('run'), join(profile, 'report.html'), { viewerUrl: viewer.url });
+    reportFile = writeReport(fixture('run'), join(profile, 'report.html'), {
+      viewerUrl: viewer.url,
+    });
     context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1400, height: 900 },
     });
     // Everything must come from the viewer itself (or the report file): the rest is refused and noted.
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(viewer.url) || url.startsWith(scale.url) || url.startsWith('file://')) return route.continue();
+      if (url.startsWith(viewer.url) || url.startsWith(scale.url) || url.startsWith('file://'))
+        return route.continue();
       offsite.push(url);
       return route.abort();
     });
@@ -70,7 +86,10 @@ describe('viewer and report in a browser', { skip }, () => {
     await page.goto(viewer.url);
     await page.getByTestId('task-count').filter({ hasText: '12 tasks' }).waitFor();
     assert.equal(await page.locator('.task-row').count(), 12);
-    assert.match(await page.locator('.task-row', { hasText: 'syn-0000' }).innerText(), /Falk Vailworth/);
+    assert.match(
+      await page.locator('.task-row', { hasText: 'syn-0000' }).innerText(),
+      /Falk Vailworth/,
+    );
     await page.screenshot({ path: join(shots, 'viewer-tasks.png') });
     await page.getByPlaceholder('search task id or text').fill('syn-0002');
     await page.getByTestId('task-count').filter({ hasText: '1 tasks' }).waitFor();
@@ -99,8 +118,14 @@ describe('viewer and report in a browser', { skip }, () => {
     assert.match(text, /<script>window.__stepqXss = 1<\/script><img src=x onerror=/);
     assert.match(text, /Falk Vailworth \(1934 – 2021\)/);
     assert.equal(await conversation.locator('script, img').count(), 0);
-    assert.match(await tree.locator('[data-path="0"]').locator('xpath=..').locator('.obs').first().innerText(), /^<script>/);
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { __stepqXss?: number }).__stepqXss), undefined);
+    assert.match(
+      await tree.locator('[data-path="0"]').locator('xpath=..').locator('.obs').first().innerText(),
+      /^<script>/,
+    );
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { __stepqXss?: number }).__stepqXss),
+      undefined,
+    );
     await page.screenshot({ path: join(shots, 'viewer-tree.png') });
   });
 
@@ -109,15 +134,25 @@ describe('viewer and report in a browser', { skip }, () => {
     await page.getByRole('link', { name: 'Trajectories' }).click();
     const runs = page.getByTestId('trajectories');
     await runs.waitFor();
-    assert.deepEqual(await runs.locator('.run h3').allInnerTexts(), ['greedy', 'best-of-n-random n=5', 'qguided n=5']);
+    assert.deepEqual(await runs.locator('.run h3').allInnerTexts(), [
+      'greedy',
+      'best-of-n-random n=5',
+      'qguided n=5',
+    ]);
     const guided = runs.locator('[data-arm="qguided n=5"]');
     const firstStep = guided.locator('.step').first();
     assert.ok((await firstStep.locator('.cands li').count()) > 1);
     assert.equal(await firstStep.locator('.cands li.chosen').count(), 1);
     assert.match(await firstStep.locator('.cands li.chosen').innerText(), /Q -?\d\.\d{3}/);
-    assert.match(await firstStep.locator('pre').innerText(), /^<script>window.__stepqXss = 1<\/script>/);
+    assert.match(
+      await firstStep.locator('pre').innerText(),
+      /^<script>window.__stepqXss = 1<\/script>/,
+    );
     assert.equal(await guided.locator('script, img').count(), 0);
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { __stepqXss?: number }).__stepqXss), undefined);
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { __stepqXss?: number }).__stepqXss),
+      undefined,
+    );
     await page.screenshot({ path: join(shots, 'viewer-trajectories.png'), fullPage: true });
   });
 

@@ -30,12 +30,22 @@ test('the report carries the numbers of results.json', () => {
   const results = JSON.parse(readFileSync(fixture('run/results.json'), 'utf8'));
   const html = renderReport(openRunFolder(fixture('run')));
   for (const arm of results.arms) {
-    const row = new RegExp(`<tr><td>${arm.algorithm}</td><td>${arm.summary.n}</td><td>${arm.summary.tasks}</td><td class="num">([^<]*)</td><td class="num">${arm.summary.avgReward.toFixed(3)}</td><td class="num">${arm.summary.llmCalls}</td>`);
+    const row = new RegExp(
+      `<tr><td>${arm.algorithm}</td><td>${arm.summary.n}</td><td>${arm.summary.tasks}</td><td class="num">([^<]*)</td><td class="num">${arm.summary.avgReward.toFixed(3)}</td><td class="num">${arm.summary.llmCalls}</td>`,
+    );
     const match = row.exec(html);
     assert.ok(match, `row of ${arm.algorithm}`);
-    assert.equal(match[1], `${pct(arm.success.mean)} [${pct(arm.success.low)}, ${pct(arm.success.high)}]`);
+    assert.equal(
+      match[1],
+      `${pct(arm.success.mean)} [${pct(arm.success.low)}, ${pct(arm.success.high)}]`,
+    );
   }
-  for (const d of results.differences) assert.ok(html.includes(`qguided − ${d.versus}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]`));
+  for (const d of results.differences)
+    assert.ok(
+      html.includes(
+        `qguided − ${d.versus}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]`,
+      ),
+    );
   assert.ok(html.includes(`uplift qguided / greedy: ${results.uplift.mean.toFixed(2)}×`));
   // One n per algorithm in this run: said so, not papered over.
   assert.match(html, /evaluated each algorithm at a single n/);
@@ -49,7 +59,10 @@ test('an eval folder alone gets bootstrap intervals from its trajectories', () =
     const file = writeReport(dir);
     const html = readFileSync(file, 'utf8');
     assert.equal(file, join(dir, 'report.html'));
-    assert.match(html, /<tr><td>greedy<\/td><td>1<\/td><td>8<\/td><td class="num">37\.5% \[\d+\.\d%, \d+\.\d%\]<\/td>/);
+    assert.match(
+      html,
+      /<tr><td>greedy<\/td><td>1<\/td><td>8<\/td><td class="num">37\.5% \[\d+\.\d%, \d+\.\d%\]<\/td>/,
+    );
     assert.match(html, /No Q-guided episodes/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -58,11 +71,28 @@ test('an eval folder alone gets bootstrap intervals from its trajectories', () =
 
 test('calibration bins: equal-count bins by mean executed Q against success', () => {
   const episode = (q: number, success: boolean) =>
-    ({ success, steps: [{ candidates: [{ text: '', action: 'a', q }, { text: '', action: 'b', q: q - 1 }], chosen: 0 }] }) as unknown as Trajectory;
+    ({
+      success,
+      steps: [
+        {
+          candidates: [
+            { text: '', action: 'a', q },
+            { text: '', action: 'b', q: q - 1 },
+          ],
+          chosen: 0,
+        },
+      ],
+    }) as unknown as Trajectory;
   const episodes = Array.from({ length: 20 }, (_, i) => episode(i / 20, i >= 10));
   const bins = calibrationBins(episodes, 4);
-  assert.deepEqual(bins.map((b) => b.episodes), [5, 5, 5, 5]);
-  assert.deepEqual(bins.map((b) => b.successRate), [0, 0, 1, 1]);
+  assert.deepEqual(
+    bins.map((b) => b.episodes),
+    [5, 5, 5, 5],
+  );
+  assert.deepEqual(
+    bins.map((b) => b.successRate),
+    [0, 0, 1, 1],
+  );
   assert.ok(Math.abs((bins[0]?.meanQ as number) - 0.1) < 1e-12);
   for (const b of bins) assert.ok(b.low <= b.successRate && b.successRate <= b.high);
   assert.deepEqual(calibrationBins(episodes.slice(0, 4)), []);

@@ -27,7 +27,10 @@ const ci = (i: Interval) => `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`;
 function armIntervals(arms: readonly RunArm[], seed: number): Map<string, Interval> {
   const out = new Map<string, Interval>();
   for (const arm of arms) {
-    const boot = pairedBootstrap({ [arm.key]: arm.trajectories.map((t) => (t.success ? 1 : 0)) }, { seed });
+    const boot = pairedBootstrap(
+      { [arm.key]: arm.trajectories.map((t) => (t.success ? 1 : 0)) },
+      { seed },
+    );
     out.set(arm.key, boot.arms[arm.key] as Interval);
   }
   return out;
@@ -46,21 +49,31 @@ function resultsSection(run: RunFolder, intervals: Map<string, Interval>): strin
   });
   const parts = [`<h2>Results</h2>`];
   if (r) {
-    const design = r.folds > 1 ? `${r.folds}-fold cross-fitting over ${r.testTasks} tasks` : `${r.trainTasks} train tasks, ${r.testTasks} test tasks`;
-    parts.push(`<p>${esc(r.env)} (${esc(r.source)}), policy ${esc(r.policy)}; ${esc(design)}${r.pairs !== undefined ? `; ${r.pairs} preference pairs` : ''}.</p>`);
+    const design =
+      r.folds > 1
+        ? `${r.folds}-fold cross-fitting over ${r.testTasks} tasks`
+        : `${r.trainTasks} train tasks, ${r.testTasks} test tasks`;
+    parts.push(
+      `<p>${esc(r.env)} (${esc(r.source)}), policy ${esc(r.policy)}; ${esc(design)}${r.pairs !== undefined ? `; ${r.pairs} preference pairs` : ''}.</p>`,
+    );
   }
   if (rows.length) {
     parts.push(
       `<table class="grid" id="results"><thead><tr><th>algorithm</th><th>n</th><th>tasks</th><th>success [95% CI]</th><th>avg reward</th><th>LLM calls</th><th>tokens</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
     );
     parts.push(
-      `<p class="muted">Intervals: 95% bootstrap over test tasks; ${r ? 'for the arms of results.json its paired-bootstrap intervals, for any other arm one over that arm\'s tasks' : "one over each arm's tasks"}.</p>`,
+      `<p class="muted">Intervals: 95% bootstrap over test tasks; ${r ? "for the arms of results.json its paired-bootstrap intervals, for any other arm one over that arm's tasks" : "one over each arm's tasks"}.</p>`,
     );
   } else parts.push('<p>No eval trajectories in this folder.</p>');
   if (r) {
-    const diffs = r.differences.map((d) => `<li>qguided − ${esc(d.versus)}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]</li>`);
+    const diffs = r.differences.map(
+      (d) =>
+        `<li>qguided − ${esc(d.versus)}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]</li>`,
+    );
     const u = r.uplift;
-    diffs.push(`<li>uplift qguided / greedy: ${u.mean.toFixed(2)}× [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : '∞'}]</li>`);
+    diffs.push(
+      `<li>uplift qguided / greedy: ${u.mean.toFixed(2)}× [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : '∞'}]</li>`,
+    );
     parts.push(`<ul id="differences">${diffs.join('')}</ul>`);
   }
   return parts.join('\n');
@@ -69,12 +82,20 @@ function resultsSection(run: RunFolder, intervals: Map<string, Interval>): strin
 function successVsNSection(run: RunFolder, intervals: Map<string, Interval>): string {
   if (!run.arms.length) return '';
   const byAlgorithm = new Map<string, RunArm[]>();
-  for (const arm of run.arms) byAlgorithm.set(arm.algorithm, [...(byAlgorithm.get(arm.algorithm) ?? []), arm]);
+  for (const arm of run.arms)
+    byAlgorithm.set(arm.algorithm, [...(byAlgorithm.get(arm.algorithm) ?? []), arm]);
   const series = [...byAlgorithm].map(([algorithm, arms]) => ({
     name: algorithm,
     markersOnly: arms.length < 2,
     points: arms.map((a) => [a.n, (intervals.get(a.key) as Interval).mean] as [number, number]),
-    intervals: arms.map((a) => [a.n, (intervals.get(a.key) as Interval).low, (intervals.get(a.key) as Interval).high] as [number, number, number]),
+    intervals: arms.map(
+      (a) =>
+        [a.n, (intervals.get(a.key) as Interval).low, (intervals.get(a.key) as Interval).high] as [
+          number,
+          number,
+          number,
+        ],
+    ),
   }));
   const swept = [...byAlgorithm.values()].some((arms) => arms.length > 1);
   const note = swept
@@ -106,11 +127,18 @@ export interface CalibrationBin {
  * Q-guided episodes binned by the mean predicted Q of the candidates they executed
  * (quantile bins, one point per episode), against the share of them that succeeded.
  */
-export function calibrationBins(trajectories: readonly Trajectory[], binCount = 5): CalibrationBin[] {
+export function calibrationBins(
+  trajectories: readonly Trajectory[],
+  binCount = 5,
+): CalibrationBin[] {
   const points = trajectories
     .map((t) => {
-      const qs = t.steps.map((s) => s.candidates[s.chosen]?.q).filter((q): q is number => typeof q === 'number');
-      return qs.length ? { q: qs.reduce((a, b) => a + b, 0) / qs.length, success: t.success } : undefined;
+      const qs = t.steps
+        .map((s) => s.candidates[s.chosen]?.q)
+        .filter((q): q is number => typeof q === 'number');
+      return qs.length
+        ? { q: qs.reduce((a, b) => a + b, 0) / qs.length, success: t.success }
+        : undefined;
     })
     .filter((p) => p !== undefined)
     .sort((a, b) => a.q - b.q);
@@ -118,10 +146,19 @@ export function calibrationBins(trajectories: readonly Trajectory[], binCount = 
   if (bins < 1) return [];
   const out: CalibrationBin[] = [];
   for (let b = 0; b < bins; b++) {
-    const part = points.slice(Math.floor((b * points.length) / bins), Math.floor(((b + 1) * points.length) / bins));
+    const part = points.slice(
+      Math.floor((b * points.length) / bins),
+      Math.floor(((b + 1) * points.length) / bins),
+    );
     const wins = part.filter((p) => p.success).length;
     const [low, high] = wilson(wins, part.length);
-    out.push({ episodes: part.length, meanQ: part.reduce((s, p) => s + p.q, 0) / part.length, successRate: wins / part.length, low, high });
+    out.push({
+      episodes: part.length,
+      meanQ: part.reduce((s, p) => s + p.q, 0) / part.length,
+      successRate: wins / part.length,
+      low,
+      high,
+    });
   }
   return out;
 }
@@ -140,11 +177,15 @@ function calibrationSection(run: RunFolder): string {
       intervals: bins.map((b) => [b.meanQ, b.low, b.high] as [number, number, number]),
       bins,
     }));
-  if (!series.length) return `${head}\n<p class="note">No Q-guided episodes with logged Q-values (at least 5 are needed).</p>`;
+  if (!series.length)
+    return `${head}\n<p class="note">No Q-guided episodes with logged Q-values (at least 5 are needed).</p>`;
   const tables = series.map(
     (s) =>
       `<table class="grid calibration"><thead><tr><th>${esc(s.name)}: bin</th><th>episodes</th><th>mean Q</th><th>success [95% CI]</th></tr></thead><tbody>${s.bins
-        .map((b, i) => `<tr><td>${i + 1}</td><td>${b.episodes}</td><td class="num">${b.meanQ.toFixed(3)}</td><td class="num">${pct(b.successRate)} [${pct(b.low)}, ${pct(b.high)}]</td></tr>`)
+        .map(
+          (b, i) =>
+            `<tr><td>${i + 1}</td><td>${b.episodes}</td><td class="num">${b.meanQ.toFixed(3)}</td><td class="num">${pct(b.successRate)} [${pct(b.low)}, ${pct(b.high)}]</td></tr>`,
+        )
         .join('')}</tbody></table>`,
   );
   return `${head}\n${what}\n${lineChartSvg({ title: 'success rate by predicted Q', xLabel: 'mean Q of executed candidates', yLabel: 'episode success rate', yMin: 0, yMax: 1, series })}\n${tables.join('\n')}`;
@@ -156,22 +197,47 @@ function trainingSection(run: RunFolder): string {
 }
 
 function linksSection(run: RunFolder, viewerUrl: string): string {
-  const link = (taskId: string, view: string) => `<a href="${esc(`${viewerUrl}#/task/${encodeURIComponent(taskId)}/${view}`)}">${esc(taskId)}</a>`;
-  const parts = [`<h2>Into the viewer</h2>`, `<p>Run <code>stepq view ${esc(run.dir)}</code> (it listens on ${esc(viewerUrl)}), then follow these links.</p>`];
+  const link = (taskId: string, view: string) =>
+    `<a href="${esc(`${viewerUrl}#/task/${encodeURIComponent(taskId)}/${view}`)}">${esc(taskId)}</a>`;
+  const parts = [
+    `<h2>Into the viewer</h2>`,
+    `<p>Run <code>stepq view ${esc(run.dir)}</code> (it listens on ${esc(viewerUrl)}), then follow these links.</p>`,
+  ];
   const greedy = run.arms.find((a) => a.algorithm === 'greedy');
   // The Q-guided arm of results.json when there is one, else the one with the most candidates.
   const resultN = run.results?.arms.find((a) => a.algorithm === 'qguided')?.summary.n;
-  const guided = run.arms.filter((a) => a.algorithm === 'qguided').sort((a, b) => Number(b.n === resultN) - Number(a.n === resultN) || b.n - a.n)[0];
+  const guided = run.arms
+    .filter((a) => a.algorithm === 'qguided')
+    .sort((a, b) => Number(b.n === resultN) - Number(a.n === resultN) || b.n - a.n)[0];
   if (greedy && guided) {
     const base = new Map(greedy.trajectories.map((t) => [t.taskId, t.success]));
-    const won = guided.trajectories.filter((t) => t.success && base.get(t.taskId) === false).map((t) => t.taskId);
-    const lost = guided.trajectories.filter((t) => !t.success && base.get(t.taskId) === true).map((t) => t.taskId);
-    const list = (ids: string[]) => (ids.length ? ids.slice(0, 40).map((id) => link(id, 'trajectory')).join(', ') + (ids.length > 40 ? ` … (${ids.length - 40} more)` : '') : 'none');
-    parts.push(`<p>${esc(guided.key)} succeeded where greedy failed (${won.length}): ${list(won)}</p>`);
-    parts.push(`<p>${esc(guided.key)} failed where greedy succeeded (${lost.length}): ${list(lost)}</p>`);
+    const won = guided.trajectories
+      .filter((t) => t.success && base.get(t.taskId) === false)
+      .map((t) => t.taskId);
+    const lost = guided.trajectories
+      .filter((t) => !t.success && base.get(t.taskId) === true)
+      .map((t) => t.taskId);
+    const list = (ids: string[]) =>
+      ids.length
+        ? ids
+            .slice(0, 40)
+            .map((id) => link(id, 'trajectory'))
+            .join(', ') + (ids.length > 40 ? ` … (${ids.length - 40} more)` : '')
+        : 'none';
+    parts.push(
+      `<p>${esc(guided.key)} succeeded where greedy failed (${won.length}): ${list(won)}</p>`,
+    );
+    parts.push(
+      `<p>${esc(guided.key)} failed where greedy succeeded (${lost.length}): ${list(lost)}</p>`,
+    );
   }
-  const trees = [...run.treeHeaders.values()].sort((a, b) => b.stats.nodes - a.stats.nodes).slice(0, 10);
-  if (trees.length) parts.push(`<p>Largest MCTS trees: ${trees.map((h) => `${link(h.taskId, 'tree')} (${h.stats.nodes} nodes)`).join(', ')}</p>`);
+  const trees = [...run.treeHeaders.values()]
+    .sort((a, b) => b.stats.nodes - a.stats.nodes)
+    .slice(0, 10);
+  if (trees.length)
+    parts.push(
+      `<p>Largest MCTS trees: ${trees.map((h) => `${link(h.taskId, 'tree')} (${h.stats.nodes} nodes)`).join(', ')}</p>`,
+    );
   return parts.join('\n');
 }
 
@@ -192,13 +258,19 @@ export function renderReport(run: RunFolder, options: ReportOptions = {}): strin
     calibrationSection(run),
     trainingSection(run),
     linksSection(run, viewerUrl),
-    run.problems.length ? `<h2>Files left out</h2><ul>${run.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : '',
+    run.problems.length
+      ? `<h2>Files left out</h2><ul>${run.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`
+      : '',
   ];
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>stepq report: ${esc(run.dir)}</title>\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<style>${STYLE}</style></head>\n<body>\n${body.filter(Boolean).join('\n')}\n</body></html>\n`;
 }
 
 /** Writes the report of a run folder; returns the file written. */
-export function writeReport(dir: string, outFile = join(dir, 'report.html'), options: ReportOptions = {}): string {
+export function writeReport(
+  dir: string,
+  outFile = join(dir, 'report.html'),
+  options: ReportOptions = {},
+): string {
   writeFileAtomic(outFile, renderReport(openRunFolder(dir), options));
   return outFile;
 }

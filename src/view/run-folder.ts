@@ -27,7 +27,10 @@ const epochSchema = z.object({
   heldOutLoss: z.number().nullable(),
   heldOutAccuracy: z.number().nullable(),
 });
-const modelMetaSchema = z.looseObject({ bestEpoch: z.number().optional(), history: z.array(epochSchema) });
+const modelMetaSchema = z.looseObject({
+  bestEpoch: z.number().optional(),
+  history: z.array(epochSchema),
+});
 export type EpochRecord = z.infer<typeof epochSchema>;
 export interface TrainingHistory {
   name: string;
@@ -45,11 +48,25 @@ export const resultsSchema = z.looseObject({
   trainTasks: z.number(),
   testTasks: z.number(),
   pairs: z.number().optional(),
-  training: z.looseObject({ heldOutAccuracy: z.number().nullable(), trainAccuracy: z.number(), epochs: z.number() }).optional(),
+  training: z
+    .looseObject({
+      heldOutAccuracy: z.number().nullable(),
+      trainAccuracy: z.number(),
+      epochs: z.number(),
+    })
+    .optional(),
   arms: z.array(
     z.object({
       algorithm: z.string(),
-      summary: z.looseObject({ n: z.number(), tasks: z.number(), successRate: z.number(), avgReward: z.number(), llmCalls: z.number(), promptTokens: z.number(), completionTokens: z.number() }),
+      summary: z.looseObject({
+        n: z.number(),
+        tasks: z.number(),
+        successRate: z.number(),
+        avgReward: z.number(),
+        llmCalls: z.number(),
+        promptTokens: z.number(),
+        completionTokens: z.number(),
+      }),
       success: intervalSchema,
     }),
   ),
@@ -81,7 +98,13 @@ export interface TaskRow {
   env: string;
   /** The task text, cut to a line for the list. */
   task: string;
-  tree?: { solved: boolean; bestReward: number | null; nodes: number; llmCalls: number | null; iterations: number };
+  tree?: {
+    solved: boolean;
+    bestReward: number | null;
+    nodes: number;
+    llmCalls: number | null;
+    iterations: number;
+  };
   runs: TaskRun[];
   pairs: number;
 }
@@ -99,7 +122,8 @@ export interface RunFolder {
   problems: string[];
 }
 
-export const armKey = (algorithm: string, n: number) => (algorithm === 'greedy' ? 'greedy' : `${algorithm} n=${n}`);
+export const armKey = (algorithm: string, n: number) =>
+  algorithm === 'greedy' ? 'greedy' : `${algorithm} n=${n}`;
 
 function listDir(dir: string): string[] {
   try {
@@ -113,7 +137,10 @@ const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
 function treeFiles(dir: string): string[] {
   for (const folder of [join(dir, 'collect', 'trees'), join(dir, 'trees')]) {
-    if (isDir(folder)) return listDir(folder).filter((n) => n.endsWith('.json')).map((n) => join(folder, n));
+    if (isDir(folder))
+      return listDir(folder)
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => join(folder, n));
   }
   return [];
 }
@@ -131,7 +158,9 @@ function trajectoryFiles(dir: string): string[] {
 
 function modelFiles(dir: string): string[] {
   const out = existsSync(join(dir, 'model.json')) ? [join(dir, 'model.json')] : [];
-  for (const name of listDir(dir)) if (name.startsWith('qmodel') && existsSync(join(dir, name, 'model.json'))) out.push(join(dir, name, 'model.json'));
+  for (const name of listDir(dir))
+    if (name.startsWith('qmodel') && existsSync(join(dir, name, 'model.json')))
+      out.push(join(dir, name, 'model.json'));
   return out;
 }
 
@@ -145,7 +174,9 @@ function readTreeHeader(file: string): TreeHeader {
   const parsed = treeHeaderSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${file}: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new UserError(
+      `${file}: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return { ...parsed.data, file };
 }
@@ -179,17 +210,22 @@ export function openRunFolder(dir: string): RunFolder {
     for (const t of tryRead(file, () => readJsonlFile(file, trajectorySchema)) ?? []) {
       const key = armKey(t.algorithm, t.n);
       let arm = armsByKey.get(key);
-      if (!arm) armsByKey.set(key, (arm = { key, algorithm: t.algorithm, n: t.n, trajectories: [] }));
+      if (!arm)
+        armsByKey.set(key, (arm = { key, algorithm: t.algorithm, n: t.n, trajectories: [] }));
       arm.trajectories.push(t);
     }
   }
   const order: Algorithm[] = ['greedy', 'best-of-n-random', 'qguided'];
-  const arms = [...armsByKey.values()].sort((a, b) => order.indexOf(a.algorithm) - order.indexOf(b.algorithm) || a.n - b.n);
+  const arms = [...armsByKey.values()].sort(
+    (a, b) => order.indexOf(a.algorithm) - order.indexOf(b.algorithm) || a.n - b.n,
+  );
 
   const pairsByTask = new Map<string, PairView[]>();
   for (const name of listDir(dir).filter((n) => /^pairs.*\.jsonl$/.test(n))) {
     const file = join(dir, name);
-    for (const { prompt: _p, context: _c, ...pair } of tryRead(file, () => readJsonlFile(file, pairSchema)) ?? []) {
+    for (const { prompt: _p, context: _c, ...pair } of tryRead(file, () =>
+      readJsonlFile(file, pairSchema),
+    ) ?? []) {
       const list = pairsByTask.get(pair.taskId) ?? [];
       list.push(pair);
       pairsByTask.set(pair.taskId, list);
@@ -199,16 +235,24 @@ export function openRunFolder(dir: string): RunFolder {
   const training: TrainingHistory[] = [];
   for (const file of modelFiles(dir)) {
     const meta = tryRead(file, () => readJsonFile(file, modelMetaSchema));
-    if (meta) training.push({ name: basename(join(file, '..')), bestEpoch: meta.bestEpoch ?? null, history: meta.history });
+    if (meta)
+      training.push({
+        name: basename(join(file, '..')),
+        bestEpoch: meta.bestEpoch ?? null,
+        history: meta.history,
+      });
   }
 
   const resultsFile = join(dir, 'results.json');
-  const results = existsSync(resultsFile) ? tryRead(resultsFile, () => readJsonFile(resultsFile, resultsSchema)) : undefined;
+  const results = existsSync(resultsFile)
+    ? tryRead(resultsFile, () => readJsonFile(resultsFile, resultsSchema))
+    : undefined;
 
   const taskById = new Map<string, TaskRow>();
   const rowFor = (taskId: string, env: string, task: string): TaskRow => {
     let row = taskById.get(taskId);
-    if (!row) taskById.set(taskId, (row = { taskId, env, task: oneLine(task), runs: [], pairs: 0 }));
+    if (!row)
+      taskById.set(taskId, (row = { taskId, env, task: oneLine(task), runs: [], pairs: 0 }));
     return row;
   };
   for (const h of treeHeaders.values()) {
@@ -238,10 +282,24 @@ export function openRunFolder(dir: string): RunFolder {
   }
   if (taskById.size === 0 && training.length === 0 && !results) {
     const why = problems.length ? `: ${problems[0]}` : '';
-    throw new UserError(`${dir}: no run found (expected collect/trees/*.json, trees/*.json, trajectories.jsonl, eval/*/trajectories.jsonl, pairs.jsonl, qmodel/ or results.json)${why}`);
+    throw new UserError(
+      `${dir}: no run found (expected collect/trees/*.json, trees/*.json, trajectories.jsonl, eval/*/trajectories.jsonl, pairs.jsonl, qmodel/ or results.json)${why}`,
+    );
   }
-  const tasks = [...taskById.values()].sort((a, b) => a.taskId.localeCompare(b.taskId, 'en', { numeric: true }));
-  return { dir, ...(results ? { results } : {}), tasks, taskById, treeHeaders, arms, pairsByTask, training, problems };
+  const tasks = [...taskById.values()].sort((a, b) =>
+    a.taskId.localeCompare(b.taskId, 'en', { numeric: true }),
+  );
+  return {
+    dir,
+    ...(results ? { results } : {}),
+    tasks,
+    taskById,
+    treeHeaders,
+    arms,
+    pairsByTask,
+    training,
+    problems,
+  };
 }
 
 /** Parses and validates whole trees on demand, keeping the last few (a tree can be megabytes). */

@@ -7,14 +7,21 @@ import { writeScaleRun } from './testing/scale-fixture.js';
 import { startViewer, type Viewer } from './server.js';
 
 /** A raw GET (fetch would normalise `..` away before sending). */
-function get(viewer: Viewer, path: string, host = `127.0.0.1:${viewer.port}`): Promise<{ status: number; body: string }> {
+function get(
+  viewer: Viewer,
+  path: string,
+  host = `127.0.0.1:${viewer.port}`,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: viewer.port, path, headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: viewer.port, path, headers: { host } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -54,10 +61,14 @@ describe('viewer server on the fixture run', () => {
     const trees = await getJson(viewer, '/api/tasks?kind=tree&limit=100');
     assert.equal(trees.total, 4);
     const search = await getJson(viewer, '/api/tasks?q=SYN-0002');
-    assert.deepEqual(search.rows.map((r: { taskId: string }) => r.taskId), ['syn-0002']);
+    assert.deepEqual(
+      search.rows.map((r: { taskId: string }) => r.taskId),
+      ['syn-0002'],
+    );
     assert.equal(search.rows[0].runs.length, 3);
     const failed = await getJson(viewer, '/api/tasks?outcome=failure&limit=100');
-    for (const row of failed.rows) assert.ok(!row.tree?.solved && row.runs.every((r: { success: boolean }) => !r.success));
+    for (const row of failed.rows)
+      assert.ok(!row.tree?.solved && row.runs.every((r: { success: boolean }) => !r.success));
     assert.equal((await get(viewer, '/api/tasks?limit=abc')).status, 400);
   });
 
@@ -89,13 +100,17 @@ describe('viewer server on the fixture run', () => {
 
   test('trajectories of all arms, pairs and training history of a task', async () => {
     const traj = await getJson(viewer, '/api/trajectories/syn-0002');
-    assert.deepEqual(traj.runs.map((r: { arm: string }) => r.arm), ['greedy', 'best-of-n-random n=5', 'qguided n=5']);
+    assert.deepEqual(
+      traj.runs.map((r: { arm: string }) => r.arm),
+      ['greedy', 'best-of-n-random n=5', 'qguided n=5'],
+    );
     const guided = traj.runs[2].trajectory;
     assert.ok(guided.steps[0].candidates.length > 1);
     assert.ok(guided.steps[0].candidates.every((c: { q?: number }) => typeof c.q === 'number'));
     const pairs = await getJson(viewer, '/api/pairs/syn-0000');
     assert.ok(pairs.pairs.length > 0);
-    for (const p of pairs.pairs) assert.ok(Math.abs(p.gap - (p.chosenQ - p.rejectedQ)) < 1e-12 && p.gap > 0);
+    for (const p of pairs.pairs)
+      assert.ok(Math.abs(p.gap - (p.chosenQ - p.rejectedQ)) < 1e-12 && p.gap > 0);
     const training = await getJson(viewer, '/api/training');
     assert.equal(training.models[0].name, 'qmodel');
     assert.ok(training.models[0].history.length > 0);
@@ -107,7 +122,15 @@ describe('viewer server on the fixture run', () => {
     assert.equal(page.status, 200);
     assert.match(page.body, /<script type="module" src="\/app.js">/);
     assert.equal((await get(viewer, '/vendor/preact.mjs')).status, 200);
-    for (const path of ['/../../../etc/passwd', '/vendor/../../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fpackage.json', '/src/view/server.ts', '/api/tree/..%2F..%2F..%2Fetc%2Fpasswd', '/api/task/%2e%2e']) {
+    for (const path of [
+      '/../../../etc/passwd',
+      '/vendor/../../package.json',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%2f..%2fpackage.json',
+      '/src/view/server.ts',
+      '/api/tree/..%2F..%2F..%2Fetc%2Fpasswd',
+      '/api/task/%2e%2e',
+    ]) {
       const res = await get(viewer, path);
       assert.ok(res.status === 400 || res.status === 404, `${path}: status ${res.status}`);
       assert.doesNotMatch(res.body, /root:|"name": "stepq"|import /, path);

@@ -11,7 +11,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
-import { listTasks, nodeDetail, runSummary, taskDetail, taskPairs, taskTrajectories, training, treeSlice, type ApiResponse } from './api.js';
+import {
+  listTasks,
+  nodeDetail,
+  runSummary,
+  taskDetail,
+  taskPairs,
+  taskTrajectories,
+  training,
+  treeSlice,
+  type ApiResponse,
+} from './api.js';
 import { openRunFolder, TreeCache, type RunFolder } from './run-folder.js';
 
 export const VIEW_HOST = '127.0.0.1';
@@ -49,7 +59,13 @@ function contentSecurityPolicy(): string {
   return `default-src 'self'; script-src 'self' 'sha256-${hash}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'`;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, csp = "default-src 'none'"): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  csp = "default-src 'none'",
+): void {
   res.writeHead(status, {
     'content-type': type,
     'cache-control': 'no-store',
@@ -59,7 +75,8 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-const sendJson = (res: ServerResponse, r: ApiResponse) => send(res, r.status, 'application/json; charset=utf-8', JSON.stringify(r.body));
+const sendJson = (res: ServerResponse, r: ApiResponse) =>
+  send(res, r.status, 'application/json; charset=utf-8', JSON.stringify(r.body));
 
 function route(run: RunFolder, trees: TreeCache, url: URL): ApiResponse {
   const parts = url.pathname.split('/').slice(2); // after '/api'
@@ -90,10 +107,16 @@ export function handler(run: RunFolder): (req: IncomingMessage, res: ServerRespo
   return (req, res) => {
     // Only pages served by this viewer may talk to it (guards against DNS rebinding).
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (host !== VIEW_HOST && host !== 'localhost') return send(res, 403, 'text/plain', 'forbidden host');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
+    if (host !== VIEW_HOST && host !== 'localhost')
+      return send(res, 403, 'text/plain', 'forbidden host');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'method not allowed');
     const raw = req.url ?? '/';
-    if (raw.includes('..') || raw.includes('\\') || /%2e|%2f|%5c/i.test(raw.split('?')[0] as string)) {
+    if (
+      raw.includes('..') ||
+      raw.includes('\\') ||
+      /%2e|%2f|%5c/i.test(raw.split('?')[0] as string)
+    ) {
       if (!raw.startsWith('/api/')) return send(res, 400, 'text/plain', 'bad path');
     }
     const url = new URL(raw, `http://${VIEW_HOST}`);
@@ -104,7 +127,8 @@ export function handler(run: RunFolder): (req: IncomingMessage, res: ServerRespo
       return send(res, 200, file[1], readFileSync(file[0]), csp);
     } catch (err) {
       const message = err instanceof UserError ? err.message : 'internal error';
-      if (!(err instanceof UserError)) process.stderr.write(`stepq view: ${(err as Error).stack ?? String(err)}\n`);
+      if (!(err instanceof UserError))
+        process.stderr.write(`stepq view: ${(err as Error).stack ?? String(err)}\n`);
       return sendJson(res, { status: 500, body: { error: message } });
     }
   };
@@ -116,7 +140,11 @@ export async function startViewer(dir: string, port = DEFAULT_VIEW_PORT): Promis
   const server = createServer(handler(run));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new UserError(`port ${port} on ${VIEW_HOST} is in use; pick another with --port`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new UserError(`port ${port} on ${VIEW_HOST} is in use; pick another with --port`)
+          : err,
+      ),
     );
     server.listen(port, VIEW_HOST, () => resolve());
   });

@@ -65,7 +65,8 @@ function typedSpans(sentence: string, info: QuestionInfo): Array<[string, number
     default: {
       // Nationality words answer only questions about nationality.
       const asksNationality = /\bnational|\bcitizen|\bethnic/i.test(info.text);
-      for (const s of spans) out.push([s, /^\d/.test(s) ? 0.3 : looksLikeDemonym(s) && !asksNationality ? 0.2 : 1]);
+      for (const s of spans)
+        out.push([s, /^\d/.test(s) ? 0.3 : looksLikeDemonym(s) && !asksNationality ? 0.2 : 1]);
       for (const y of years(sentence)) out.push([y, 0.1]);
     }
   }
@@ -124,7 +125,10 @@ function pageText(page: PageRead): string {
 /** A value for ordering options: the first year on the page (time questions) or first number. */
 function orderingValue(page: PageRead, info: QuestionInfo): number | undefined {
   const text = pageText(page);
-  const timeLike = /\b(?:older|younger|earlier|first|later|recent|newer|born|founded|established|released|formed|built|opened|came out|premiered|published|appeared|started|began)\b/i.test(info.text);
+  const timeLike =
+    /\b(?:older|younger|earlier|first|later|recent|newer|born|founded|established|released|formed|built|opened|came out|premiered|published|appeared|started|began)\b/i.test(
+      info.text,
+    );
   const raw = timeLike ? years(text)[0] : numbers(text)[0];
   return raw === undefined ? undefined : Number(raw.replace(/,/g, ''));
 }

@@ -5,7 +5,9 @@ import { parsePythonList, readEpisode } from './hotpotqa-read.js';
 import { capitalisedSpans, isDateLike, sentences } from './hotpotqa-text.js';
 
 test('capitalised spans keep initials, titles and articles, and split at "and"', () => {
-  const spans = capitalisedSpans('Are both Elko Regional Airport and Gerald R. Ford International Airport in Michigan?');
+  const spans = capitalisedSpans(
+    'Are both Elko Regional Airport and Gerald R. Ford International Airport in Michigan?',
+  );
   assert.ok(spans.includes('Elko Regional Airport'));
   assert.ok(spans.includes('Gerald R. Ford International Airport'));
   assert.ok(spans.includes('Michigan'));
@@ -30,7 +32,9 @@ test('question forms: yes/no pairs, choices, open answer types', () => {
   assert.equal(yn.form, 'yesno');
   assert.deepEqual(yn.options, ['Scott Derrickson', 'Ed Wood']);
   assert.equal(yn.asksSame, true);
-  const choice = analyzeQuestion('Which band, Letters to Cleo or Screaming Trees, had more members?');
+  const choice = analyzeQuestion(
+    'Which band, Letters to Cleo or Screaming Trees, had more members?',
+  );
   assert.equal(choice.form, 'choice');
   assert.deepEqual(choice.options, ['Letters to Cleo', 'Screaming Trees']);
   assert.equal(choice.direction, 'max');
@@ -38,16 +42,29 @@ test('question forms: yes/no pairs, choices, open answer types', () => {
   assert.equal(analyzeQuestion('Who wrote the song "These Days" or something?').form, 'open');
   assert.equal(analyzeQuestion('In what year was the studio founded?').answerType, 'year');
   assert.equal(analyzeQuestion('The arena can seat how many people?').answerType, 'number');
-  assert.equal(analyzeQuestion('In which city was the director of Big Fish born?').answerType, 'place');
+  assert.equal(
+    analyzeQuestion('In which city was the director of Big Fish born?').answerType,
+    'place',
+  );
   assert.equal(analyzeQuestion('Who directed Big Fish?').answerType, 'person');
-  const open = analyzeQuestion('The director of the romantic comedy "Big Stone Gap" is based in what New York city?');
+  const open = analyzeQuestion(
+    'The director of the romantic comedy "Big Stone Gap" is based in what New York city?',
+  );
   assert.equal(open.entities[0], 'Big Stone Gap');
   assert.ok(open.lookupWords.includes('directed'));
-  assert.ok(analyzeQuestion('what science fantasy series has companion books?').phrases.includes('science fantasy series'));
+  assert.ok(
+    analyzeQuestion('what science fantasy series has companion books?').phrases.includes(
+      'science fantasy series',
+    ),
+  );
 });
 
 test('Python list rendering of similar titles is read back', () => {
-  assert.deepEqual(parsePythonList(`['A (film)', "Guns N' Roses", 'C, D']`), ['A (film)', "Guns N' Roses", 'C, D']);
+  assert.deepEqual(parsePythonList(`['A (film)', "Guns N' Roses", 'C, D']`), [
+    'A (film)',
+    "Guns N' Roses",
+    'C, D',
+  ]);
   assert.deepEqual(parsePythonList('[]'), []);
 });
 
@@ -69,8 +86,15 @@ test('readEpisode starts at the last Question turn and tracks pages, misses and 
   assert.equal(view.question, 'real one?');
   assert.equal(view.steps.length, 3);
   assert.deepEqual(view.similar[0], { missed: 'Foo', titles: ['Foo (band)', 'Food'] });
-  assert.deepEqual(view.pages.map((p) => p.title), ['Foo (band)']);
-  assert.deepEqual(view.current?.sentences, ['Foo is a band.', 'It formed in 1990.', 'Foo has four members.']);
+  assert.deepEqual(
+    view.pages.map((p) => p.title),
+    ['Foo (band)'],
+  );
+  assert.deepEqual(view.current?.sentences, [
+    'Foo is a band.',
+    'It formed in 1990.',
+    'Foo has four members.',
+  ]);
   assert.ok(view.exhausted.has('members'));
   assert.ok(!view.searched.has('example'));
 });

@@ -3,7 +3,17 @@
  * things, or open), what kind of span answers it, the names worth searching and the
  * words worth looking up. Purely from the question text.
  */
-import { capitalisedSpans, collapse, contentStems, contentWords, isStopword, mentions, quotedSpans, searchability, words } from './hotpotqa-text.js';
+import {
+  capitalisedSpans,
+  collapse,
+  contentStems,
+  contentWords,
+  isStopword,
+  mentions,
+  quotedSpans,
+  searchability,
+  words,
+} from './hotpotqa-text.js';
 
 export type QuestionForm = 'yesno' | 'choice' | 'open';
 export type AnswerType = 'year' | 'date' | 'number' | 'person' | 'place' | 'thing';
@@ -42,7 +52,14 @@ function contentPhrases(text: string): string[] {
   };
   for (const token of text.split(/\s+/)) {
     const w = words(token)[0];
-    if (w && w.length > 2 && !isStopword(w) && !/^[\p{Lu}\p{N}]/u.test(token) && !/[,.;:!?]$/.test(token)) run.push(w);
+    if (
+      w &&
+      w.length > 2 &&
+      !isStopword(w) &&
+      !/^[\p{Lu}\p{N}]/u.test(token) &&
+      !/[,.;:!?]$/.test(token)
+    )
+      run.push(w);
     else {
       if (w && w.length > 2 && !isStopword(w) && !/^[\p{Lu}\p{N}]/u.test(token)) run.push(w);
       flush();
@@ -53,17 +70,39 @@ function contentPhrases(text: string): string[] {
 }
 
 const YESNO_START = /^(?:are|is|was|were|do|does|did|can|could|has|have|had|will|would)\b/i;
-const PERSON_NOUNS = /\b(?:who|whom|whose|which (?:person|man|woman|actor|actress|writer|author|director|singer|musician|player|artist|composer|poet|producer|politician|president|king|queen)|what (?:person|actor|actress|writer|author|director|singer|musician|player))\b/i;
-const PLACE_NOUNS = /\b(?:where|(?:what|which|in what|in which)(?: [\w-]+){0,2} (?:city|town|country|state|county|region|island|province|village|borough|neighborhood|neighbourhood|continent|location))\b/i;
+const PERSON_NOUNS =
+  /\b(?:who|whom|whose|which (?:person|man|woman|actor|actress|writer|author|director|singer|musician|player|artist|composer|poet|producer|politician|president|king|queen)|what (?:person|actor|actress|writer|author|director|singer|musician|player))\b/i;
+const PLACE_NOUNS =
+  /\b(?:where|(?:what|which|in what|in which)(?: [\w-]+){0,2} (?:city|town|country|state|county|region|island|province|village|borough|neighborhood|neighbourhood|continent|location))\b/i;
 const LOOKUP_VERBS = [
-  'born', 'died', 'founded', 'established', 'formed', 'released', 'directed', 'written', 'published', 'located',
-  'population', 'elected', 'married', 'opened', 'built', 'created', 'starring', 'played', 'headquartered', 'award',
+  'born',
+  'died',
+  'founded',
+  'established',
+  'formed',
+  'released',
+  'directed',
+  'written',
+  'published',
+  'located',
+  'population',
+  'elected',
+  'married',
+  'opened',
+  'built',
+  'created',
+  'starring',
+  'played',
+  'headquartered',
+  'award',
 ];
 
 function answerTypeOf(q: string): AnswerType {
   const lower = q.toLowerCase();
-  if (/\b(?:what|which|in what|in which) year\b|\byear (?:did|was|were)\b/.test(lower)) return 'year';
-  if (/\bhow (?:many|much|long|old|tall|high)\b|\bpopulation\b|\bcapacity\b|\bseat\b/.test(lower)) return 'number';
+  if (/\b(?:what|which|in what|in which) year\b|\byear (?:did|was|were)\b/.test(lower))
+    return 'year';
+  if (/\bhow (?:many|much|long|old|tall|high)\b|\bpopulation\b|\bcapacity\b|\bseat\b/.test(lower))
+    return 'number';
   if (/\bwhen\b|\bwhat date\b|\bwhat years\b|\btimeframe\b/.test(lower)) return 'date';
   if (PLACE_NOUNS.test(lower)) return 'place';
   if (PERSON_NOUNS.test(lower)) return 'person';
@@ -73,8 +112,10 @@ function answerTypeOf(q: string): AnswerType {
 function directionOf(q: string): Direction {
   const lower = q.toLowerCase();
   if (/\b(?:older|oldest|earlier|earliest|first|before|longer ago)\b/.test(lower)) return 'min';
-  if (/\b(?:younger|youngest|later|latest|more recent|most recent|newer|last|after)\b/.test(lower)) return 'max';
-  if (/\b(?:more|most|higher|highest|larger|largest|bigger|greater|longer|taller)\b/.test(lower)) return 'max';
+  if (/\b(?:younger|youngest|later|latest|more recent|most recent|newer|last|after)\b/.test(lower))
+    return 'max';
+  if (/\b(?:more|most|higher|highest|larger|largest|bigger|greater|longer|taller)\b/.test(lower))
+    return 'max';
   if (/\b(?:fewer|less|least|lower|smaller|smallest|shorter)\b/.test(lower)) return 'min';
   return undefined;
 }
@@ -84,12 +125,16 @@ function choiceOptions(q: string): string[] {
   const text = q.replace(/\s*\?+\s*$/, '');
   const m =
     /,\s*(?:the\s+)?([^,]+?)\s+or\s+(?:the\s+)?([^,]+?)\s*(?:,|$)/i.exec(text) ??
-    /^(?:which|who|what)\b[^,]*?\bbetween\s+(?:the\s+)?(.+?)\s+(?:and|or)\s+(?:the\s+)?(.+)$/i.exec(text) ??
+    /^(?:which|who|what)\b[^,]*?\bbetween\s+(?:the\s+)?(.+?)\s+(?:and|or)\s+(?:the\s+)?(.+)$/i.exec(
+      text,
+    ) ??
     /^(?:the\s+)?(.+?)\s+or\s+(?:the\s+)?(.+?),/i.exec(text);
   if (!m) return [];
   const options = [collapse(m[1] ?? ''), collapse(m[2] ?? '')];
   // Both must read like names (`Annie Morton`, `"Evolution"`, `2014 S/S`), not clauses.
-  return options.every((s) => /^["“'(]?[\p{Lu}\p{N}]/u.test(s) && s.split(' ').length <= 8) ? options : [];
+  return options.every((s) => /^["“'(]?[\p{Lu}\p{N}]/u.test(s) && s.split(' ').length <= 8)
+    ? options
+    : [];
 }
 
 /** Two names joined by `and`/`or` in the question, e.g. `Are Local H and For Against ...`. */
@@ -97,7 +142,12 @@ function pairedNames(q: string, names: readonly string[]): string[] {
   for (const a of names) {
     for (const b of names) {
       if (a === b) continue;
-      if (new RegExp(`${escape(a)}[\\s,"'”]+(?:and|or)\\s+(?:the\\s+)?["“']?${escape(b)}`, 'i').test(q)) return [a, b];
+      if (
+        new RegExp(`${escape(a)}[\\s,"'”]+(?:and|or)\\s+(?:the\\s+)?["“']?${escape(b)}`, 'i').test(
+          q,
+        )
+      )
+        return [a, b];
     }
   }
   return [];
@@ -120,7 +170,8 @@ export function analyzeQuestion(question: string): QuestionInfo {
   const entities: string[] = [];
   const push = (s: string) => {
     const clean = collapse(s.replace(/^["“']|["”']$/g, ''));
-    if (clean && !entities.some((e) => e.toLowerCase() === clean.toLowerCase())) entities.push(clean);
+    if (clean && !entities.some((e) => e.toLowerCase() === clean.toLowerCase()))
+      entities.push(clean);
   };
   options.forEach(push);
   quoted.forEach(push);
@@ -131,7 +182,12 @@ export function analyzeQuestion(question: string): QuestionInfo {
   const lower = words(text);
   const lookupWords = [
     ...LOOKUP_VERBS.filter((v) => lower.some((w) => w.startsWith(v.slice(0, 5)))),
-    ...contentWords(text).filter((w) => w.length > 4 && !/^(?:which|where|whose|there|their|other)$/.test(w) && !entities.some((e) => mentions(e, w))),
+    ...contentWords(text).filter(
+      (w) =>
+        w.length > 4 &&
+        !/^(?:which|where|whose|there|their|other)$/.test(w) &&
+        !entities.some((e) => mentions(e, w)),
+    ),
   ];
   return {
     text,

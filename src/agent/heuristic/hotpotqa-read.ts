@@ -91,7 +91,11 @@ function apply(view: EpisodeView, action: string, observation: string): void {
     if (miss) {
       view.similar.unshift({ missed: arg, titles: parsePythonList(miss[2] ?? '') });
     } else if (!/^Invalid action/i.test(observation)) {
-      const page: PageRead = { title: arg, sentences: sentences(observation), step: view.steps.length - 1 };
+      const page: PageRead = {
+        title: arg,
+        sentences: sentences(observation),
+        step: view.steps.length - 1,
+      };
       view.pages.push(page);
       view.current = page;
       view.lookedUp = new Set();
@@ -103,7 +107,8 @@ function apply(view: EpisodeView, action: string, observation: string): void {
     const hit = /^\(Result (\d+) \/ (\d+)\)\s*(.*)$/s.exec(observation);
     if (hit && view.current) {
       const sentence = collapse(hit[3] ?? '');
-      if (sentence && !view.current.sentences.includes(sentence)) view.current.sentences.push(sentence);
+      if (sentence && !view.current.sentences.includes(sentence))
+        view.current.sentences.push(sentence);
       if (hit[1] === hit[2]) view.exhausted.add(keyword);
     } else if (/^No more results/i.test(observation)) {
       view.exhausted.add(keyword);

@@ -4,7 +4,32 @@
  */
 
 /** Lower-case words that may sit inside a name (`University of Kansas`, `Guns N' Roses`). */
-const NAME_JOINERS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'du', 'da', 'del', 'von', 'van', 'der', 'y', 'on', 'in', 'to', 'at', 'a', 'an', '&', "n'", 'n', 'et']);
+const NAME_JOINERS = new Set([
+  'of',
+  'the',
+  'and',
+  'for',
+  'de',
+  'la',
+  'le',
+  'du',
+  'da',
+  'del',
+  'von',
+  'van',
+  'der',
+  'y',
+  'on',
+  'in',
+  'to',
+  'at',
+  'a',
+  'an',
+  '&',
+  "n'",
+  'n',
+  'et',
+]);
 /** Joiners at which a long span is also split (`Kansas City in Missouri` -> both parts). */
 const SPLIT_JOINERS = new Set(['and', 'in', 'on', 'to', 'at', 'for', '&']);
 
@@ -24,7 +49,18 @@ const NOT_NAMES = new Set(
 );
 
 export const MONTHS = [
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
 ];
 
 const STOPWORDS = new Set(
@@ -85,7 +121,9 @@ function isCapitalised(token: string): boolean {
 function cleanToken(token: string): string {
   const bare = token.replace(/^["'“(]+/, '').replace(/[,;:!?"”)]+$/, '');
   // Keep the period of an initial or title (`R.`, `St.`), drop a sentence's.
-  const kept = /^(?:(?:\p{Lu}\.)+|Jr\.|Sr\.|St\.|Dr\.|Mr\.|Mrs\.|Ms\.|Mt\.)$/u.test(bare) ? bare : bare.replace(/\.+$/, '');
+  const kept = /^(?:(?:\p{Lu}\.)+|Jr\.|Sr\.|St\.|Dr\.|Mr\.|Mrs\.|Ms\.|Mt\.)$/u.test(bare)
+    ? bare
+    : bare.replace(/\.+$/, '');
   return kept.replace(/'s$/, '');
 }
 
@@ -110,7 +148,8 @@ export function capitalisedSpans(text: string): string[] {
     if (trimmed.length === 0) return;
     const span = trimmed.join(' ');
     if (span.length < 2 || seen.has(span)) return;
-    if (trimmed.every((t) => NOT_NAMES.has(t.toLowerCase()) || NAME_JOINERS.has(t.toLowerCase()))) return;
+    if (trimmed.every((t) => NOT_NAMES.has(t.toLowerCase()) || NAME_JOINERS.has(t.toLowerCase())))
+      return;
     // A name has a word that starts with a capital letter (`2014 S/S` yes, `1988 to 1996` no).
     if (!trimmed.some((t) => /^\p{Lu}/u.test(t))) return;
     seen.add(span);
@@ -137,12 +176,20 @@ export function capitalisedSpans(text: string): string[] {
       if (!raw) continue;
       const token = cleanToken(raw);
       if (!token) continue;
-      const endsPhrase = /[,.;:!?"”)]$/.test(raw) && !/^(?:\p{Lu}\.)+$/u.test(raw) && !/^(?:Jr|Sr|St|Dr|Mr|Mrs|Ms|Mt)\.$/.test(raw);
-      const startsName = run.length > 0 || !NOT_NAMES.has(token.toLowerCase()) || ARTICLES.has(token);
+      const endsPhrase =
+        /[,.;:!?"”)]$/.test(raw) &&
+        !/^(?:\p{Lu}\.)+$/u.test(raw) &&
+        !/^(?:Jr|Sr|St|Dr|Mr|Mrs|Ms|Mt)\.$/.test(raw);
+      const startsName =
+        run.length > 0 || !NOT_NAMES.has(token.toLowerCase()) || ARTICLES.has(token);
       if (isCapitalised(token) && startsName) {
         run.push(...pendingJoiners, token);
         pendingJoiners = [];
-      } else if (run.length > 0 && NAME_JOINERS.has(token.toLowerCase()) && pendingJoiners.length < 2) {
+      } else if (
+        run.length > 0 &&
+        NAME_JOINERS.has(token.toLowerCase()) &&
+        pendingJoiners.length < 2
+      ) {
         pendingJoiners.push(token);
       } else {
         flush(run);
@@ -162,7 +209,9 @@ export function capitalisedSpans(text: string): string[] {
 
 /** Texts in double quotes (titles in questions, e.g. "Big Stone Gap"). */
 export function quotedSpans(text: string): string[] {
-  return [...text.matchAll(/["“]([^"“”]{2,80})["”]/g)].map((m) => collapse(m[1] ?? '')).filter(Boolean);
+  return [...text.matchAll(/["“]([^"“”]{2,80})["”]/g)]
+    .map((m) => collapse(m[1] ?? ''))
+    .filter(Boolean);
 }
 
 export function years(text: string): string[] {
@@ -172,13 +221,20 @@ export function years(text: string): string[] {
 /** Dates written out (`12 March 1990`, `March 12, 1990`, `March 1990`). */
 export function dates(text: string): string[] {
   const month = `(?:${MONTHS.map((m) => m[0]?.toUpperCase() + m.slice(1)).join('|')})`;
-  const re = new RegExp(`\\b(?:\\d{1,2} ${month} \\d{4}|${month} \\d{1,2}, \\d{4}|${month} \\d{4})\\b`, 'g');
+  const re = new RegExp(
+    `\\b(?:\\d{1,2} ${month} \\d{4}|${month} \\d{1,2}, \\d{4}|${month} \\d{4})\\b`,
+    'g',
+  );
   return [...text.matchAll(re)].map((m) => m[0]);
 }
 
 /** Counts and amounts (`3,677`, `12`, `1.5 million`); years excluded. */
 export function numbers(text: string): string[] {
-  return [...text.matchAll(/\b\d{1,3}(?:,\d{3})+(?:\.\d+)?(?: (?:million|billion))?\b|\b\d+(?:\.\d+)?(?: (?:million|billion))?\b/g)]
+  return [
+    ...text.matchAll(
+      /\b\d{1,3}(?:,\d{3})+(?:\.\d+)?(?: (?:million|billion))?\b|\b\d+(?:\.\d+)?(?: (?:million|billion))?\b/g,
+    ),
+  ]
     .map((m) => m[0])
     .filter((n) => !/^(1[0-9]{3}|20[0-9]{2})$/.test(n));
 }
@@ -191,7 +247,9 @@ export function isDateLike(span: string): boolean {
 
 /** Nationality-like words (`American`, `South Korean`, `Bangladeshi-British`): descriptions, rarely pages. */
 export function looksLikeDemonym(span: string): boolean {
-  return /^(?:(?:North|South|East|West|Central)\s)?(?:\p{Lu}\p{Ll}+-)?\p{Lu}\p{Ll}+(?:an|ese|ish|ic|i|ch)$/u.test(span);
+  return /^(?:(?:North|South|East|West|Central)\s)?(?:\p{Lu}\p{Ll}+-)?\p{Lu}\p{Ll}+(?:an|ese|ish|ic|i|ch)$/u.test(
+    span,
+  );
 }
 
 /** How plausible a span is as a page to search: demonyms and year-led spans (`2014 American`) are weak. */

@@ -14,24 +14,66 @@ import { canonicalText } from '../parse.js';
 import { answerCandidates } from './hotpotqa-answers.js';
 import { analyzeQuestion, type QuestionInfo } from './hotpotqa-question.js';
 import { type EpisodeView, readEpisode } from './hotpotqa-read.js';
-import { capitalisedSpans, contentStems, isDateLike, mentions, searchability, withoutArticle, words } from './hotpotqa-text.js';
+import {
+  capitalisedSpans,
+  contentStems,
+  isDateLike,
+  mentions,
+  searchability,
+  withoutArticle,
+  words,
+} from './hotpotqa-text.js';
 import { fill, type Move } from './sampling.js';
 
 /** Depth the player plans for (the env's default limit). */
 const DEPTH = 7;
 
-
-const SEARCH_QUESTION = ['I need to search {e} first.', 'Let me search {e} to find the relevant facts.', 'I should start by searching {e}.'];
-const SEARCH_NEXT = ['I also need information about {e}. Let me search it.', 'Next, I will search {e}.', 'Now I should search {e}.'];
-const SEARCH_SIMILAR = ['There is no page named {m}. I will try {e} from the similar titles.', '{m} was not found. Let me search {e} instead.'];
-const SEARCH_BRIDGE = ['The page of {p} mentions {e}. I need to search {e} next.', '{p} is connected to {e}. Let me search {e}.'];
-const LOOKUP = ['Let me look up "{k}" on this page.', 'I will look for "{k}" in the {p} page.', 'The page may say more about {k}. I will look it up.'];
-const FINISH = ['So the answer is {a}.', 'Based on what I found, the answer is {a}.', 'The answer is {a}.'];
+const SEARCH_QUESTION = [
+  'I need to search {e} first.',
+  'Let me search {e} to find the relevant facts.',
+  'I should start by searching {e}.',
+];
+const SEARCH_NEXT = [
+  'I also need information about {e}. Let me search it.',
+  'Next, I will search {e}.',
+  'Now I should search {e}.',
+];
+const SEARCH_SIMILAR = [
+  'There is no page named {m}. I will try {e} from the similar titles.',
+  '{m} was not found. Let me search {e} instead.',
+];
+const SEARCH_BRIDGE = [
+  'The page of {p} mentions {e}. I need to search {e} next.',
+  '{p} is connected to {e}. Let me search {e}.',
+];
+const LOOKUP = [
+  'Let me look up "{k}" on this page.',
+  'I will look for "{k}" in the {p} page.',
+  'The page may say more about {k}. I will look it up.',
+];
+const FINISH = [
+  'So the answer is {a}.',
+  'Based on what I found, the answer is {a}.',
+  'The answer is {a}.',
+];
 
 /** Every thought template, by move kind (exported for the test that thoughts carry no quality tell). */
-export const THOUGHT_TEMPLATES = { SEARCH_QUESTION, SEARCH_NEXT, SEARCH_SIMILAR, SEARCH_BRIDGE, LOOKUP, FINISH } as const;
+export const THOUGHT_TEMPLATES = {
+  SEARCH_QUESTION,
+  SEARCH_NEXT,
+  SEARCH_SIMILAR,
+  SEARCH_BRIDGE,
+  LOOKUP,
+  FINISH,
+} as const;
 
-function move(rng: Rng, templates: readonly string[], values: Record<string, string>, action: string, weight: number): Move {
+function move(
+  rng: Rng,
+  templates: readonly string[],
+  values: Record<string, string>,
+  action: string,
+  weight: number,
+): Move {
   return { thought: fill(rng.pick(templates), values), action, weight };
 }
 
@@ -51,7 +93,9 @@ type Group = 'question' | 'similar' | 'bridge' | 'phrase' | 'fragment' | 'lookup
 function questionSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
   const templates = view.steps.length > 0 ? SEARCH_NEXT : SEARCH_QUESTION;
   return info.entities.flatMap((e, i) =>
-    searched(view, e) ? [] : [move(rng, templates, { e }, `Search[${e}]`, info.entityWeights[i] ?? 0.1)],
+    searched(view, e)
+      ? []
+      : [move(rng, templates, { e }, `Search[${e}]`, info.entityWeights[i] ?? 0.1)],
   );
 }
 
@@ -78,7 +122,12 @@ function bridgeSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[]
       for (const name of capitalisedSpans(sentence)) {
         const key = name.toLowerCase();
         if (seen.has(key) || searched(view, name) || mentions(info.text, name)) continue;
-        if (mentions(page.title, withoutArticle(name)) || words(name).length === 0 || isDateLike(name)) continue;
+        if (
+          mentions(page.title, withoutArticle(name)) ||
+          words(name).length === 0 ||
+          isDateLike(name)
+        )
+          continue;
         seen.add(key);
         const multiword = name.includes(' ') ? 1 : 0.5;
         const w = (0.1 + near) ** 2 * multiword * searchability(name);
@@ -91,7 +140,9 @@ function bridgeSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[]
 
 function phraseSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
   const templates = view.steps.length > 0 ? SEARCH_NEXT : SEARCH_QUESTION;
-  return info.phrases.filter((p) => !searched(view, p)).map((p, i) => move(rng, templates, { e: p }, `Search[${p}]`, 1 / (1 + i)));
+  return info.phrases
+    .filter((p) => !searched(view, p))
+    .map((p, i) => move(rng, templates, { e: p }, `Search[${p}]`, 1 / (1 + i)));
 }
 
 /** A careless search: part of a question name. */
@@ -102,7 +153,8 @@ function fragmentSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move
     const parts = name.split(' ');
     if (parts.length < 2) continue;
     for (const fragment of [parts[0] ?? '', parts.slice(1).join(' ')]) {
-      if (fragment.length > 2 && !searched(view, fragment)) out.push(move(rng, templates, { e: fragment }, `Search[${fragment}]`, 1));
+      if (fragment.length > 2 && !searched(view, fragment))
+        out.push(move(rng, templates, { e: fragment }, `Search[${fragment}]`, 1));
     }
   }
   return out;
@@ -123,11 +175,16 @@ function finishMoves(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
   let answers = answerCandidates(info, view);
   if (answers.length === 0) {
     // Nothing of the asked kind read yet: a name from the question or from any page.
-    const pool = [...info.entities, ...view.pages.flatMap((p) => p.sentences.flatMap(capitalisedSpans))];
+    const pool = [
+      ...info.entities,
+      ...view.pages.flatMap((p) => p.sentences.flatMap(capitalisedSpans)),
+    ];
     answers = pool.slice(0, 8).map((answer) => ({ answer, weight: 1 }));
   }
   // Sharpened: the reader mostly goes with the strongest reading, sometimes with another.
-  return answers.map((a) => move(rng, FINISH, { a: a.answer }, `Finish[${a.answer}]`, a.weight ** 2));
+  return answers.map((a) =>
+    move(rng, FINISH, { a: a.answer }, `Finish[${a.answer}]`, a.weight ** 2),
+  );
 }
 
 const GENERATORS: Record<Group, (view: EpisodeView, info: QuestionInfo, rng: Rng) => Move[]> = {
@@ -152,17 +209,57 @@ function groupMass(view: EpisodeView, info: QuestionInfo): Record<Group, number>
   const named = info.entities.length > 0;
   let mass: Record<Group, number>;
   if (view.pages.length === 0) {
-    mass = { question: named ? 0.85 : 0, similar, bridge: 0, phrase: named ? 0.03 : 0.85, fragment: 0.04, lookup: 0.02, finish: 0.04 };
+    mass = {
+      question: named ? 0.85 : 0,
+      similar,
+      bridge: 0,
+      phrase: named ? 0.03 : 0.85,
+      fragment: 0.04,
+      lookup: 0.02,
+      finish: 0.04,
+    };
   } else if (info.form !== 'open' && info.options.length === 2) {
     const unread = info.options.some((o) => !optionRead(view, o));
     mass = unread
-      ? { question: 0.75, similar, bridge: 0.05, phrase: 0.01, fragment: 0.03, lookup: 0.06, finish: 0.1 }
-      : { question: 0.05, similar: similar / 2, bridge: 0.05, phrase: 0, fragment: 0.01, lookup: 0.08, finish: 0.75 };
+      ? {
+          question: 0.75,
+          similar,
+          bridge: 0.05,
+          phrase: 0.01,
+          fragment: 0.03,
+          lookup: 0.06,
+          finish: 0.1,
+        }
+      : {
+          question: 0.05,
+          similar: similar / 2,
+          bridge: 0.05,
+          phrase: 0,
+          fragment: 0.01,
+          lookup: 0.08,
+          finish: 0.75,
+        };
   } else if (view.pages.length === 1) {
     // Most open questions take two pages (a bridge); one page rarely settles them.
-    mass = { question: 0.12, similar, bridge: 0.55, phrase: 0.02, fragment: 0.02, lookup: 0.12, finish: 0.12 };
+    mass = {
+      question: 0.12,
+      similar,
+      bridge: 0.55,
+      phrase: 0.02,
+      fragment: 0.02,
+      lookup: 0.12,
+      finish: 0.12,
+    };
   } else {
-    mass = { question: 0.06, similar: similar / 2, bridge: 0.2, phrase: 0.01, fragment: 0.01, lookup: 0.08, finish: 0.6 };
+    mass = {
+      question: 0.06,
+      similar: similar / 2,
+      bridge: 0.2,
+      phrase: 0.01,
+      fragment: 0.01,
+      lookup: 0.08,
+      finish: 0.6,
+    };
   }
   if (DEPTH - view.steps.length <= 2) mass.finish *= 4;
   return mass;
@@ -184,7 +281,9 @@ function sampleMove(view: EpisodeView, info: QuestionInfo, rng: Rng): Move {
 }
 
 export function sampleHotpotqaStep(messages: readonly Message[], rng: Rng): string {
-  const view = readEpisode(messages) ?? readEpisode([{ role: 'user', content: `Question: ${lastUserText(messages)}` }]);
+  const view =
+    readEpisode(messages) ??
+    readEpisode([{ role: 'user', content: `Question: ${lastUserText(messages)}` }]);
   if (!view) return canonicalText('I need more information.', 'Search[question]');
   const info = analyzeQuestion(view.question);
   const chosen = sampleMove(view, info, rng);
@@ -192,6 +291,7 @@ export function sampleHotpotqaStep(messages: readonly Message[], rng: Rng): stri
 }
 
 function lastUserText(messages: readonly Message[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === 'user') return messages[i]?.content ?? '';
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i]?.role === 'user') return messages[i]?.content ?? '';
   return '';
 }

@@ -17,7 +17,8 @@ export interface Request {
   stems: Set<string>;
 }
 
-const PRICE_CLAUSE = /,?\s*and\s+price\s+(?:lower|less)\s+than\s+\$?([\d,]*\.?\d+)\s*dollars?\.?\s*$/i;
+const PRICE_CLAUSE =
+  /,?\s*and\s+price\s+(?:lower|less)\s+than\s+\$?([\d,]*\.?\d+)\s*dollars?\.?\s*$/i;
 
 /** Words of a request that say nothing about the product. */
 const FILLERS = new Set(
@@ -29,7 +30,18 @@ const FILLERS = new Set(
 );
 
 /** Words that name an option rather than the product ("size", "color"). */
-const OPTION_WORDS = new Set(['size', 'color', 'colour', 'colored', 'count', 'pack', 'style', 'flavor', 'flavour', 'scent']);
+const OPTION_WORDS = new Set([
+  'size',
+  'color',
+  'colour',
+  'colored',
+  'count',
+  'pack',
+  'style',
+  'flavor',
+  'flavour',
+  'scent',
+]);
 
 function rawWords(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+(?:['.\-][a-z0-9]+)*/g) ?? [];
@@ -37,9 +49,14 @@ function rawWords(text: string): string[] {
 
 export function readRequest(instruction: string): Request {
   const m = PRICE_CLAUSE.exec(instruction);
-  const text = (m ? instruction.slice(0, m.index) : instruction).toLowerCase().replace(/\.\s*$/, '').trim();
+  const text = (m ? instruction.slice(0, m.index) : instruction)
+    .toLowerCase()
+    .replace(/\.\s*$/, '')
+    .trim();
   const priceLimit = m ? Number((m[1] ?? '').replace(/,/g, '')) : Number.POSITIVE_INFINITY;
-  const words = rawWords(text).filter((w) => !FILLERS.has(w) && !LUCENE_ENGLISH_STOP_WORDS.has(w) && !OPTION_WORDS.has(w));
+  const words = rawWords(text).filter(
+    (w) => !FILLERS.has(w) && !LUCENE_ENGLISH_STOP_WORDS.has(w) && !OPTION_WORDS.has(w),
+  );
   const stems = new Set(analyzeEnglish(words.join(' ')));
   return { text, priceLimit, words, stems };
 }

@@ -81,7 +81,13 @@ export function readPage(text: string): PageView | undefined {
       results.push({ asin: s, title, price: readPrice(priceText) });
       i += priceText.startsWith('$') ? 2 : 1;
     }
-    return { kind: 'results', page: Number(m[1]), total: Number(m[2]), results, hasPrev: segments.includes('< Prev') };
+    return {
+      kind: 'results',
+      page: Number(m[1]),
+      total: Number(m[2]),
+      results,
+      hasPrev: segments.includes('< Prev'),
+    };
   }
   const prevAt = segments.indexOf('< Prev');
   if (prevAt < 0) return undefined;
@@ -112,7 +118,8 @@ function optionGroups(segments: readonly string[]): OptionGroup[] {
   for (const s of segments) {
     if (!s) continue;
     const last = groups[groups.length - 1];
-    if (!last || (OPTION_NAMES.test(s) && last.values.length > 0)) groups.push({ name: s, values: [] });
+    if (!last || (OPTION_NAMES.test(s) && last.values.length > 0))
+      groups.push({ name: s, values: [] });
     else last.values.push(s);
   }
   return groups.filter((g) => g.values.length > 0);
@@ -120,7 +127,9 @@ function optionGroups(segments: readonly string[]): OptionGroup[] {
 
 function argumentOf(action: string): { verb: string; arg: string } {
   const m = /^([A-Za-z_]+)\[(.*)\]$/s.exec(action);
-  return m ? { verb: (m[1] ?? '').toLowerCase(), arg: m[2] ?? '' } : { verb: action.toLowerCase(), arg: '' };
+  return m
+    ? { verb: (m[1] ?? '').toLowerCase(), arg: m[2] ?? '' }
+    : { verb: action.toLowerCase(), arg: '' };
 }
 
 /** The episode as the agent has seen it; undefined when no start page is in the conversation. */

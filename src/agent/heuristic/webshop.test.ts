@@ -15,7 +15,8 @@ import { loadProductsFromValues } from '../../envs/webshop/products.js';
 import { generateShopCatalog } from '../../envs/webshop/catalog/generate.js';
 import { sharedData, skipUnlessShared } from '../../testing/shared.js';
 
-const INSTR = 'i want a pair of grey trail running shoes with rubber sole in size 9, and price lower than 60.00 dollars';
+const INSTR =
+  'i want a pair of grey trail running shoes with rubber sole in size 9, and price lower than 60.00 dollars';
 const START = `WebShop [SEP] Instruction: [SEP] ${INSTR} [SEP] Search`;
 const RESULTS =
   `Instruction: [SEP] ${INSTR} [SEP] Back to Search [SEP] Page 1 (Total results: 12) [SEP] Next > [SEP] ` +
@@ -27,7 +28,11 @@ const ITEM =
   'Stride Trail Running Shoes, Rubber Sole [SEP] Price: $45.5 [SEP] Rating: N.A. [SEP] Description [SEP] Features [SEP] Reviews [SEP] Buy Now';
 
 function conversation(steps: Array<[string, string]>): Message[] {
-  const history: HistoryStep[] = steps.map(([action, observation]) => ({ text: `Thought: ok\nAction: ${action}`, action, observation }));
+  const history: HistoryStep[] = steps.map(([action, observation]) => ({
+    text: `Thought: ok\nAction: ${action}`,
+    action,
+    observation,
+  }));
   return policyMessages({ env: 'webshop', taskId: 'fixed_0', task: START, history });
 }
 
@@ -46,7 +51,13 @@ test('pages and the episode are read from the conversation alone', () => {
     { name: 'size', values: ['8', '9', '10'] },
   ]);
   assert.equal(readPage('Invalid action!'), undefined);
-  const ep = readShopEpisode(conversation([['search[trail shoes]', RESULTS], ['click[B0AAAAAAA1]', ITEM], ['click[grey]', ITEM]]));
+  const ep = readShopEpisode(
+    conversation([
+      ['search[trail shoes]', RESULTS],
+      ['click[B0AAAAAAA1]', ITEM],
+      ['click[grey]', ITEM],
+    ]),
+  );
   assert.ok(ep);
   assert.equal(ep.instruction, INSTR);
   assert.equal(ep.currentAsin, 'B0AAAAAAA1');
@@ -60,16 +71,28 @@ test('the request: price limit, content words, option mentions', () => {
   const r = readRequest(INSTR);
   assert.equal(r.priceLimit, 60);
   assert.ok(!r.words.includes('size') && !r.words.includes('want'));
-  assert.ok(titleMatch(r, 'Trail Running Shoes with Rubber Sole') > titleMatch(r, 'Office Chair Cushion'));
+  assert.ok(
+    titleMatch(r, 'Trail Running Shoes with Rubber Sole') > titleMatch(r, 'Office Chair Cushion'),
+  );
   assert.equal(optionMention(r, 'grey'), 1);
   assert.equal(optionMention(r, '9'), 1);
   assert.equal(optionMention(r, '8'), 0);
-  assert.equal(optionMention(readRequest('a 6.76 fl oz bottle, and price lower than 20.00 dollars'), '6'), 0);
+  assert.equal(
+    optionMention(readRequest('a 6.76 fl oz bottle, and price lower than 20.00 dollars'), '6'),
+    0,
+  );
 });
 
 test('same conversation and seed give the same candidates; replies parse to valid commands', async () => {
   const policy = createHeuristicPolicy('webshop');
-  for (const messages of [conversation([]), conversation([['search[trail shoes]', RESULTS]]), conversation([['search[x]', RESULTS], ['click[B0AAAAAAA1]', ITEM]])]) {
+  for (const messages of [
+    conversation([]),
+    conversation([['search[trail shoes]', RESULTS]]),
+    conversation([
+      ['search[x]', RESULTS],
+      ['click[B0AAAAAAA1]', ITEM],
+    ]),
+  ]) {
     const a = await policy.propose(messages, 5, { seed: 42 });
     const b = await policy.propose(structuredClone(messages), 5, { seed: 42 });
     assert.deepEqual(a, b);
@@ -83,19 +106,44 @@ test('same conversation and seed give the same candidates; replies parse to vali
     }
   }
   const spread = new Set<string>();
-  for (let seed = 0; seed < 20; seed++) for (const c of (await policy.propose(conversation([['search[x]', RESULTS]]), 3, { seed })).candidates) spread.add(parseReply(c).action);
+  for (let seed = 0; seed < 20; seed++)
+    for (const c of (await policy.propose(conversation([['search[x]', RESULTS]]), 3, { seed }))
+      .candidates)
+      spread.add(parseReply(c).action);
   assert.ok(spread.size >= 3, 'candidates vary');
   // On the item page it mostly works on the named options or buys; it never clicks an option that is not shown.
-  const onItem = await policy.propose(conversation([['search[x]', RESULTS], ['click[B0AAAAAAA1]', ITEM]]), 40, { seed: 3 });
+  const onItem = await policy.propose(
+    conversation([
+      ['search[x]', RESULTS],
+      ['click[B0AAAAAAA1]', ITEM],
+    ]),
+    40,
+    { seed: 3 },
+  );
   const actions = onItem.candidates.map((c) => parseReply(c).action);
-  const shown = new Set(['black', 'grey', '8', '9', '10', 'Buy Now', '< Prev', 'Description', 'Features', 'Back to Search']);
+  const shown = new Set([
+    'black',
+    'grey',
+    '8',
+    '9',
+    '10',
+    'Buy Now',
+    '< Prev',
+    'Description',
+    'Features',
+    'Back to Search',
+  ]);
   for (const a of actions) assert.ok(shown.has(a.slice(6, -1)), a);
   assert.ok(actions.filter((a) => a === 'click[grey]' || a === 'click[9]').length >= 10);
 });
 
 test('episodes on a generated shop: valid actions only, decisions read only the conversation', async () => {
   const raw = generateShopCatalog({ n: 300, seed: 5 });
-  const catalog = new WebshopCatalog(loadProductsFromValues(raw, { goals: 'human', priceSeed: 1 }), { source: 'test', goalMode: 'human' }, 1);
+  const catalog = new WebshopCatalog(
+    loadProductsFromValues(raw, { goals: 'human', priceSeed: 1 }),
+    { source: 'test', goalMode: 'human' },
+    1,
+  );
   const env = new WebshopEnv(catalog);
   const policy = createHeuristicPolicy('webshop');
   const ids = catalog.taskIds().slice(0, 25);
@@ -107,8 +155,13 @@ test('episodes on a generated shop: valid actions only, decisions read only the 
       const messages = policyMessages({ env: 'webshop', taskId: id, task, history });
       // The goal (the env's hidden target) appears nowhere in what the policy receives.
       const goal = catalog.goalOf(id)!;
-      assert.ok(!JSON.stringify(messages).includes(goal.asin) || history.some((h) => h.observation.includes(goal.asin)));
-      const reply = parseReply((await policy.propose(messages, 1, { seed: seedFrom(id, d) })).candidates[0]!);
+      assert.ok(
+        !JSON.stringify(messages).includes(goal.asin) ||
+          history.some((h) => h.observation.includes(goal.asin)),
+      );
+      const reply = parseReply(
+        (await policy.propose(messages, 1, { seed: seedFrom(id, d) })).candidates[0]!,
+      );
       const res = await env.step(state as WebshopState, reply.action);
       assert.equal(res.valid, true, `${id} step ${d}: ${reply.action}`);
       history.push({ text: reply.text, action: reply.action, observation: res.observation });
@@ -122,30 +175,50 @@ test('episodes on a generated shop: valid actions only, decisions read only the 
   assert.ok(total / ids.length > 0.3, `mean reward ${total / ids.length}`);
 });
 
-test('real WebShop observations read as the right page kinds', { skip: skipUnlessShared('webshop/obs-fixtures.json') }, () => {
-  const doc = JSON.parse(readFileSync(sharedData('webshop/obs-fixtures.json') as string, 'utf8')) as {
-    fixtures: Array<{ page: string; observation: string; clickables: string[] }>;
-  };
-  const kinds: Record<string, string> = { init: 'init', search_results: 'results', item_sub: 'sub', item: 'item', done: 'done' };
-  for (const f of doc.fixtures) {
-    const page = readPage(f.observation);
-    const expected = Object.entries(kinds).find(([k]) => f.page.startsWith(k))?.[1];
-    if (expected) assert.equal(page?.kind, expected, f.page);
-    if (page?.kind === 'item') {
-      for (const g of page.options) for (const v of g.values) assert.ok(f.clickables.includes(v), `${v} is clickable`);
+test(
+  'real WebShop observations read as the right page kinds',
+  { skip: skipUnlessShared('webshop/obs-fixtures.json') },
+  () => {
+    const doc = JSON.parse(
+      readFileSync(sharedData('webshop/obs-fixtures.json') as string, 'utf8'),
+    ) as {
+      fixtures: Array<{ page: string; observation: string; clickables: string[] }>;
+    };
+    const kinds: Record<string, string> = {
+      init: 'init',
+      search_results: 'results',
+      item_sub: 'sub',
+      item: 'item',
+      done: 'done',
+    };
+    for (const f of doc.fixtures) {
+      const page = readPage(f.observation);
+      const expected = Object.entries(kinds).find(([k]) => f.page.startsWith(k))?.[1];
+      if (expected) assert.equal(page?.kind, expected, f.page);
+      if (page?.kind === 'item') {
+        for (const g of page.options)
+          for (const v of g.values) assert.ok(f.clickables.includes(v), `${v} is clickable`);
+      }
+      if (page?.kind === 'results')
+        for (const r of page.results) assert.ok(f.clickables.includes(r.asin.toLowerCase()));
     }
-    if (page?.kind === 'results') for (const r of page.results) assert.ok(f.clickables.includes(r.asin.toLowerCase()));
-  }
-});
+  },
+);
 
-test('real human instructions give non-empty searches', { skip: skipUnlessShared('webshop/human_goals.json') }, async () => {
-  const goals = JSON.parse(readFileSync(sharedData('webshop/human_goals.json') as string, 'utf8')) as string[];
-  const policy = createHeuristicPolicy('webshop');
-  for (const [i, text] of goals.slice(0, 300).entries()) {
-    const task = `WebShop [SEP] Instruction: [SEP] ${text}, and price lower than 40.00 dollars [SEP] Search`;
-    const messages = policyMessages({ env: 'webshop', taskId: `fixed_${i}`, task, history: [] });
-    const reply = parseReply((await policy.propose(messages, 1, { seed: i })).candidates[0]!);
-    assert.match(reply.action, /^search\[\S.*\]$/, text);
-    assert.equal(readRequest(`${text}, and price lower than 40.00 dollars`).priceLimit, 40);
-  }
-});
+test(
+  'real human instructions give non-empty searches',
+  { skip: skipUnlessShared('webshop/human_goals.json') },
+  async () => {
+    const goals = JSON.parse(
+      readFileSync(sharedData('webshop/human_goals.json') as string, 'utf8'),
+    ) as string[];
+    const policy = createHeuristicPolicy('webshop');
+    for (const [i, text] of goals.slice(0, 300).entries()) {
+      const task = `WebShop [SEP] Instruction: [SEP] ${text}, and price lower than 40.00 dollars [SEP] Search`;
+      const messages = policyMessages({ env: 'webshop', taskId: `fixed_${i}`, task, history: [] });
+      const reply = parseReply((await policy.propose(messages, 1, { seed: i })).candidates[0]!);
+      assert.match(reply.action, /^search\[\S.*\]$/, text);
+      assert.equal(readRequest(`${text}, and price lower than 40.00 dollars`).priceLimit, 40);
+    }
+  },
+);

@@ -12,27 +12,72 @@
 import type { Message } from '../../core/messages.js';
 import type { Rng } from '../../core/rng.js';
 import { canonicalText } from '../parse.js';
-import { asksForOption, optionMention, readRequest, titleMatch, type Request } from './webshop-match.js';
-import { readShopEpisode, type OptionGroup, type PageView, type ShopEpisode } from './webshop-read.js';
+import {
+  asksForOption,
+  optionMention,
+  readRequest,
+  titleMatch,
+  type Request,
+} from './webshop-match.js';
+import {
+  readShopEpisode,
+  type OptionGroup,
+  type PageView,
+  type ShopEpisode,
+} from './webshop-read.js';
 import { fill, type Move } from './sampling.js';
 
 /** Depth the shopper plans for (the env's default limit). */
 const DEPTH = 10;
 
-
-function move(rng: Rng, templates: readonly string[], values: Record<string, string>, action: string, weight: number): Move {
+function move(
+  rng: Rng,
+  templates: readonly string[],
+  values: Record<string, string>,
+  action: string,
+  weight: number,
+): Move {
   return { thought: fill(rng.pick(templates), values), action, weight };
 }
 
-const SEARCH_FIRST = ['I need to search for {q}.', 'Let me search the shop for {q}.', 'I will start by searching for {q}.'];
-const SEARCH_AGAIN = ['Let me search for {q}.', 'I will search for {q} instead.', 'I will try the search {q}.'];
-const OPEN = ['{a} looks like it could fit the request. Let me open it.', 'I will check {a}, "{t}".', '{a} seems relevant to what the customer wants. I will open it.'];
-const NEXT_PAGE = ['Let me look at the next page of results.', 'I will see what else is on the next page.'];
+const SEARCH_FIRST = [
+  'I need to search for {q}.',
+  'Let me search the shop for {q}.',
+  'I will start by searching for {q}.',
+];
+const SEARCH_AGAIN = [
+  'Let me search for {q}.',
+  'I will search for {q} instead.',
+  'I will try the search {q}.',
+];
+const OPEN = [
+  '{a} looks like it could fit the request. Let me open it.',
+  'I will check {a}, "{t}".',
+  '{a} seems relevant to what the customer wants. I will open it.',
+];
+const NEXT_PAGE = [
+  'Let me look at the next page of results.',
+  'I will see what else is on the next page.',
+];
 const PREV_PAGE = ['Let me go back to the previous page of results.'];
-const CHOOSE = ['I need to pick the {n}: {v}.', 'I will select {v} for the {n}.', 'The {n} should be {v}.'];
-const BUY = ['This product fits the request, so I will buy it.', 'Everything is set. I will click Buy Now.', 'I am ready to buy this one.'];
-const BACK = ['Let me go back and look at the other results.', 'I will return to the results and compare other products.'];
-const READ = ['Let me read the {s} to check the details.', 'I will look at the {s} of this product.'];
+const CHOOSE = [
+  'I need to pick the {n}: {v}.',
+  'I will select {v} for the {n}.',
+  'The {n} should be {v}.',
+];
+const BUY = [
+  'This product fits the request, so I will buy it.',
+  'Everything is set. I will click Buy Now.',
+  'I am ready to buy this one.',
+];
+const BACK = [
+  'Let me go back and look at the other results.',
+  'I will return to the results and compare other products.',
+];
+const READ = [
+  'Let me read the {s} to check the details.',
+  'I will look at the {s} of this product.',
+];
 const RETURN = ['Let me return to the product page.', 'I have read enough, back to the product.'];
 
 /** A query from the request's words: all of them, a random selection, or a run of them. */
@@ -73,7 +118,12 @@ function shorten(title: string): string {
   return words.length <= 8 ? title : `${words.slice(0, 8).join(' ')}...`;
 }
 
-function resultsMoves(ep: ShopEpisode, page: Extract<PageView, { kind: 'results' }>, request: Request, rng: Rng): Move[] {
+function resultsMoves(
+  ep: ShopEpisode,
+  page: Extract<PageView, { kind: 'results' }>,
+  request: Request,
+  rng: Rng,
+): Move[] {
   const moves: Move[] = [];
   let best = 0;
   for (const r of page.results) {
@@ -88,14 +138,20 @@ function resultsMoves(ep: ShopEpisode, page: Extract<PageView, { kind: 'results'
   const stepsLeft = DEPTH - ep.actions.length;
   const weak = best < 0.5;
   const more = page.page * 10 < page.total;
-  if (more && stepsLeft > 3) moves.push(move(rng, NEXT_PAGE, {}, 'click[Next >]', openMass * (weak ? 0.25 : 0.04)));
-  if (page.hasPrev && stepsLeft > 3) moves.push(move(rng, PREV_PAGE, {}, 'click[< Prev]', openMass * 0.02));
-  if (stepsLeft > 3 && ep.searches.size < 3) moves.push(...searchMoves(ep, request, rng, openMass * (weak ? 0.35 : 0.06)));
+  if (more && stepsLeft > 3)
+    moves.push(move(rng, NEXT_PAGE, {}, 'click[Next >]', openMass * (weak ? 0.25 : 0.04)));
+  if (page.hasPrev && stepsLeft > 3)
+    moves.push(move(rng, PREV_PAGE, {}, 'click[< Prev]', openMass * 0.02));
+  if (stepsLeft > 3 && ep.searches.size < 3)
+    moves.push(...searchMoves(ep, request, rng, openMass * (weak ? 0.35 : 0.06)));
   return moves;
 }
 
 /** For each option group: the value the request names best, with how clearly (0 if none). */
-function wantedOptions(groups: readonly OptionGroup[], request: Request): Array<{ group: OptionGroup; value: string; clarity: number }> {
+function wantedOptions(
+  groups: readonly OptionGroup[],
+  request: Request,
+): Array<{ group: OptionGroup; value: string; clarity: number }> {
   return groups.map((group) => {
     let value = group.values[0] ?? '';
     let clarity = 0;
@@ -110,7 +166,12 @@ function wantedOptions(groups: readonly OptionGroup[], request: Request): Array<
   });
 }
 
-function itemMoves(ep: ShopEpisode, page: Extract<PageView, { kind: 'item' }>, request: Request, rng: Rng): Move[] {
+function itemMoves(
+  ep: ShopEpisode,
+  page: Extract<PageView, { kind: 'item' }>,
+  request: Request,
+  rng: Rng,
+): Move[] {
   const moves: Move[] = [];
   const stepsLeft = DEPTH - ep.actions.length;
   const fit = titleMatch(request, page.title);
@@ -136,11 +197,20 @@ function itemMoves(ep: ShopEpisode, page: Extract<PageView, { kind: 'item' }>, r
       moves.push(move(rng, CHOOSE, { n: group.name, v }, `click[${v}]`, 0.12));
     }
   }
-  let buy = (missing === 0 ? 2.5 : 0.25) * (0.2 + fit) * (affordable ? 1 : 0.3) * 0.5 ** unavailable;
+  let buy =
+    (missing === 0 ? 2.5 : 0.25) * (0.2 + fit) * (affordable ? 1 : 0.3) * 0.5 ** unavailable;
   if (stepsLeft <= 2) buy *= 20;
   moves.push(move(rng, BUY, {}, 'click[Buy Now]', buy));
   if (stepsLeft > 2) {
-    moves.push(move(rng, BACK, {}, 'click[< Prev]', 0.1 + 1.2 * (1 - fit) + (affordable ? 0 : 0.8) + 0.6 * unavailable));
+    moves.push(
+      move(
+        rng,
+        BACK,
+        {},
+        'click[< Prev]',
+        0.1 + 1.2 * (1 - fit) + (affordable ? 0 : 0.8) + 0.6 * unavailable,
+      ),
+    );
     for (const s of page.buttons) {
       if (s === 'Buy Now' || s === 'Reviews' || ep.subpagesSeen.has(s.toLowerCase())) continue;
       moves.push(move(rng, READ, { s: s.toLowerCase() }, `click[${s}]`, 0.15));

@@ -19,7 +19,8 @@ There are two kinds of action:
 
 Advice: pick a product whose title matches what the customer asked for and whose price is under their limit; on the product page click every option the customer named (size, colour, count) before clicking Buy Now; use Description or Features when the title leaves a requirement unclear; go back and try another product or another search when a product does not fit. Buy Now ends the task, so click it only once you are satisfied.`;
 
-const INSTR = 'i want a caffeine free peppermint herbal tea, 20 bags, and price lower than 20.00 dollars';
+const INSTR =
+  'i want a caffeine free peppermint herbal tea, 20 bags, and price lower than 20.00 dollars';
 
 const startPage = `WebShop [SEP] Instruction: [SEP] ${INSTR} [SEP] Search`;
 
@@ -50,16 +51,25 @@ function formatObservation(page: string): string {
 
 const fewShot: Message[] = [
   { role: 'user', content: startPage },
-  step('The customer wants peppermint herbal tea without caffeine, 20 bags, under $20. I will search for those words.', 'search[caffeine free peppermint herbal tea]'),
+  step(
+    'The customer wants peppermint herbal tea without caffeine, 20 bags, under $20. I will search for those words.',
+    'search[caffeine free peppermint herbal tea]',
+  ),
   observation(resultsPage),
   step(
     'B0R5HJ2M7C is a peppermint herbal tea that says caffeine free and costs $6.80, which is under $20. B0P9XD4V6E contains caffeine and B0K3W8TQ1N costs too much, so I will open B0R5HJ2M7C.',
     'click[B0R5HJ2M7C]',
   ),
   observation(itemPage),
-  step('This is the right tea. The customer asked for 20 bags, so I pick the 20 count size.', 'click[20 count]'),
+  step(
+    'This is the right tea. The customer asked for 20 bags, so I pick the 20 count size.',
+    'click[20 count]',
+  ),
   observation(itemPage),
-  step('The size is chosen, the product matches the request and the price is below the limit, so I can buy it.', 'click[Buy Now]'),
+  step(
+    'The size is chosen, the product matches the request and the price is below the limit, so I can buy it.',
+    'click[Buy Now]',
+  ),
 ];
 
 export const webshopPrompt: AgentPrompt = {

@@ -13,8 +13,13 @@ import { registerPairs } from './pairs.js';
 async function cli(t: TestContext, args: string[]): Promise<string[]> {
   const stdout: string[] = [];
   // Only our text is captured: the test runner's own (binary) reports pass through.
-  const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  t.mock.method(process.stdout, 'write', (chunk: unknown, ...rest: unknown[]) => (typeof chunk === 'string' ? (stdout.push(chunk), true) : write(chunk, ...rest)));
+  const write = process.stdout.write.bind(process.stdout) as (
+    chunk: unknown,
+    ...rest: unknown[]
+  ) => boolean;
+  t.mock.method(process.stdout, 'write', (chunk: unknown, ...rest: unknown[]) =>
+    typeof chunk === 'string' ? (stdout.push(chunk), true) : write(chunk, ...rest),
+  );
   t.mock.method(process.stderr, 'write', () => true);
   try {
     const program = new Command().exitOverride();
@@ -30,7 +35,24 @@ async function cli(t: TestContext, args: string[]): Promise<string[]> {
 test('collect + pairs end to end on HotPotQA builtin:synthetic with the heuristic policy', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'stepq-collect-cli-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
-  const args = ['collect', '--env', 'hotpotqa', '--data', 'builtin:synthetic', '--policy', 'heuristic', '--tasks', '0-3', '--iterations', '4', '--n', '3', '--out', out, '--json'];
+  const args = [
+    'collect',
+    '--env',
+    'hotpotqa',
+    '--data',
+    'builtin:synthetic',
+    '--policy',
+    'heuristic',
+    '--tasks',
+    '0-3',
+    '--iterations',
+    '4',
+    '--n',
+    '3',
+    '--out',
+    out,
+    '--json',
+  ];
   const first = JSON.parse((await cli(t, args))[0] as string);
   assert.equal(first.tasks, 4);
   assert.equal(first.failed, 0);
@@ -42,7 +64,9 @@ test('collect + pairs end to end on HotPotQA builtin:synthetic with the heuristi
   assert.deepEqual([again.skipped, again.llmCalls], [4, 0]);
 
   const pairsFile = join(out, 'pairs.jsonl');
-  const summary = JSON.parse((await cli(t, ['pairs', '--trees', out, '--out', pairsFile, '--json']))[0] as string);
+  const summary = JSON.parse(
+    (await cli(t, ['pairs', '--trees', out, '--out', pairsFile, '--json']))[0] as string,
+  );
   assert.equal(summary.pairs, first.pairsAvailable);
   assert.equal(readPairs(pairsFile).length, summary.pairs);
 });
@@ -50,7 +74,20 @@ test('collect + pairs end to end on HotPotQA builtin:synthetic with the heuristi
 test('collect --import-official converts official trees and reports invalid ones', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'stepq-import-cli-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
-  const result = JSON.parse((await cli(t, ['collect', '--import-official', fixture('official/hotpotqa'), '--env', 'hotpotqa', '--out', out, '--json']))[0] as string);
+  const result = JSON.parse(
+    (
+      await cli(t, [
+        'collect',
+        '--import-official',
+        fixture('official/hotpotqa'),
+        '--env',
+        'hotpotqa',
+        '--out',
+        out,
+        '--json',
+      ])
+    )[0] as string,
+  );
   assert.equal(result.converted, 1);
   assert.equal(result.skipped, 1);
   assert.deepEqual(readdirSync(join(out, 'trees')), ['0.json']);

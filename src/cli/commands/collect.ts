@@ -1,9 +1,25 @@
 import { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { importOfficialFolder } from '../../data/official-import.js';
-import { collectTrees, parseShard, shardTasks, treesDir, type CollectSummary } from '../../search/collect.js';
+import {
+  collectTrees,
+  parseShard,
+  shardTasks,
+  treesDir,
+  type CollectSummary,
+} from '../../search/collect.js';
 import { DEFAULT_C } from '../../search/types.js';
-import { addEnvOptions, addPolicyOptions, floatArg, intArg, loadEnv, loadPolicy, selectTasks, type EnvFlags, type PolicyFlags } from '../options.js';
+import {
+  addEnvOptions,
+  addPolicyOptions,
+  floatArg,
+  intArg,
+  loadEnv,
+  loadPolicy,
+  selectTasks,
+  type EnvFlags,
+  type PolicyFlags,
+} from '../options.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 
@@ -20,7 +36,18 @@ interface CollectFlags extends EnvFlags, PolicyFlags {
   json?: boolean;
 }
 
-const SUMMARY_COLUMNS = ['tasks', 'solved', 'failed', 'skipped', 'nodes', 'pairsAvailable', 'llmCalls', 'promptTokens', 'completionTokens', 'wallSeconds'] as const;
+const SUMMARY_COLUMNS = [
+  'tasks',
+  'solved',
+  'failed',
+  'skipped',
+  'nodes',
+  'pairsAvailable',
+  'llmCalls',
+  'promptTokens',
+  'completionTokens',
+  'wallSeconds',
+] as const;
 
 export function registerCollect(program: Command): void {
   const cmd = program
@@ -35,13 +62,31 @@ export function registerCollect(program: Command): void {
   cmd
     .option('--iterations <k>', 'MCTS iterations per task', intArg('--iterations', 1), 30)
     .option('--n <k>', 'candidates sampled per expansion', intArg('--n', 1), 5)
-    .option('--max-depth <d>', "depth limit (default: the env's: HotPotQA 7, WebShop 10)", intArg('--max-depth', 1))
+    .option(
+      '--max-depth <d>',
+      "depth limit (default: the env's: HotPotQA 7, WebShop 10)",
+      intArg('--max-depth', 1),
+    )
     .option('--c <c>', 'UCT exploration constant', floatArg('--c', 0), DEFAULT_C)
-    .option('--early-stop', 'stop a task at its first stored success (the official default; about half the LLM calls); default: the full budget, which gives more pairs (docs/tree-format.md)')
-    .option('--concurrency <k>', 'tasks searched in parallel (LLM requests stay under --llm-concurrency)', intArg('--concurrency', 1), 4)
-    .option('--shard <i/m>', 'run only shard i of m (0-based) of the selected tasks, for several machines sharing --out')
+    .option(
+      '--early-stop',
+      'stop a task at its first stored success (the official default; about half the LLM calls); default: the full budget, which gives more pairs (docs/tree-format.md)',
+    )
+    .option(
+      '--concurrency <k>',
+      'tasks searched in parallel (LLM requests stay under --llm-concurrency)',
+      intArg('--concurrency', 1),
+      4,
+    )
+    .option(
+      '--shard <i/m>',
+      'run only shard i of m (0-based) of the selected tasks, for several machines sharing --out',
+    )
     .option('--out <dir>', 'output folder (trees go to <dir>/trees/)')
-    .option('--import-official <dir>', 'convert a folder of official-code trees (<task_idx>.json) into <out>/trees/')
+    .option(
+      '--import-official <dir>',
+      'convert a folder of official-code trees (<task_idx>.json) into <out>/trees/',
+    )
     .option('--json', 'print one JSON summary object instead of a table')
     .action(async (flags: CollectFlags) => {
       if (!flags.out) throw new UserError('collect needs --out <dir>');
@@ -51,7 +96,10 @@ export function registerCollect(program: Command): void {
       const taskIds = selectTasks(bundle, flags);
       const policy = await loadPolicy(flags, bundle.env.name);
       const total = shardTasks(taskIds, shard).length;
-      const progress = startProgress('collect', total, { quiet: flags.json, fields: ['solved', 'failed', 'llm', 'tokens'] });
+      const progress = startProgress('collect', total, {
+        quiet: flags.json,
+        fields: ['solved', 'failed', 'llm', 'tokens'],
+      });
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
@@ -74,20 +122,32 @@ export function registerCollect(program: Command): void {
           shard,
           signal: controller.signal,
           onTask: (_event, s) =>
-            progress.tick(1, { solved: s.solved, failed: s.failed, llm: s.llmCalls, tokens: s.promptTokens + s.completionTokens }),
+            progress.tick(1, {
+              solved: s.solved,
+              failed: s.failed,
+              llm: s.llmCalls,
+              tokens: s.promptTokens + s.completionTokens,
+            }),
         });
       } finally {
         process.off('SIGINT', onSigint);
         progress.stop();
       }
-      if (controller.signal.aborted) process.stderr.write('stepq: interrupted; finished trees are kept, re-run the same command to resume.\n');
+      if (controller.signal.aborted)
+        process.stderr.write(
+          'stepq: interrupted; finished trees are kept, re-run the same command to resume.\n',
+        );
       const { errors, ...numbers } = summary;
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...numbers, errors })}\n`);
       } else {
-        process.stdout.write(`${renderTable([numbers], SUMMARY_COLUMNS)}\ntrees: ${treesDir(flags.out)}\n`);
-        for (const e of errors.slice(0, 10)) process.stderr.write(`stepq: task ${e.taskId} failed: ${e.error}\n`);
-        if (errors.length > 10) process.stderr.write(`stepq: ... and ${errors.length - 10} more failed tasks\n`);
+        process.stdout.write(
+          `${renderTable([numbers], SUMMARY_COLUMNS)}\ntrees: ${treesDir(flags.out)}\n`,
+        );
+        for (const e of errors.slice(0, 10))
+          process.stderr.write(`stepq: task ${e.taskId} failed: ${e.error}\n`);
+        if (errors.length > 10)
+          process.stderr.write(`stepq: ... and ${errors.length - 10} more failed tasks\n`);
       }
       if (summary.failed > 0 || controller.signal.aborted) process.exitCode = 1;
     });
@@ -97,8 +157,12 @@ function importOfficial(dir: string, out: string, flags: CollectFlags): void {
   const result = importOfficialFolder(dir, out, flags.env);
   for (const bad of result.invalid) process.stderr.write(`stepq: skipped ${bad.error}\n`);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ converted: result.converted, skipped: result.invalid.length, invalid: result.invalid })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ converted: result.converted, skipped: result.invalid.length, invalid: result.invalid })}\n`,
+    );
     return;
   }
-  process.stdout.write(`converted ${result.converted} official tree(s) into ${treesDir(out)}; skipped ${result.invalid.length} invalid file(s)\n`);
+  process.stdout.write(
+    `converted ${result.converted} official tree(s) into ${treesDir(out)}; skipped ${result.invalid.length} invalid file(s)\n`,
+  );
 }

@@ -14,7 +14,10 @@ import { driveUrl } from './data-webshop.js';
 async function run(args: string[]): Promise<string> {
   const out: string[] = [];
   const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string) => (
+    out.push(String(chunk)),
+    true
+  )) as typeof process.stdout.write;
   try {
     const program = new Command().exitOverride();
     registerData(program);
@@ -42,19 +45,45 @@ test('`data webshop` downloads the three files from a mirror, checks they load, 
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
     const dest = mkdtempSync(join(tmpdir(), 'stepq-webshop-data-'));
-    const out = await run(['data', 'webshop', '--mirror', `${base}/good/`, '--dest', dest, '--quiet']);
-    for (const name of ['items_shuffle_1000.json', 'items_ins_v2_1000.json', 'items_human_ins.json']) {
+    const out = await run([
+      'data',
+      'webshop',
+      '--mirror',
+      `${base}/good/`,
+      '--dest',
+      dest,
+      '--quiet',
+    ]);
+    for (const name of [
+      'items_shuffle_1000.json',
+      'items_ins_v2_1000.json',
+      'items_human_ins.json',
+    ]) {
       assert.ok(existsSync(join(dest, name)) && existsSync(join(dest, `${name}.sha256`)), name);
     }
     assert.match(out, /checked: 60 products, \d+ human goals/);
-    assert.match(out, new RegExp(`--env webshop --data ${dest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    const again = await run(['data', 'webshop', '--mirror', `${base}/good`, '--dest', dest, '--quiet']);
+    assert.match(
+      out,
+      new RegExp(`--env webshop --data ${dest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
+    const again = await run([
+      'data',
+      'webshop',
+      '--mirror',
+      `${base}/good`,
+      '--dest',
+      dest,
+      '--quiet',
+    ]);
     assert.match(again, /already present/);
 
     const bad = mkdtempSync(join(tmpdir(), 'stepq-webshop-data-'));
-    await assert.rejects(run(['data', 'webshop', '--mirror', `${base}/quota`, '--dest', bad, '--quiet']), (err: unknown) => {
-      return err instanceof UserError && /did not return a JSON file/.test(err.message);
-    });
+    await assert.rejects(
+      run(['data', 'webshop', '--mirror', `${base}/quota`, '--dest', bad, '--quiet']),
+      (err: unknown) => {
+        return err instanceof UserError && /did not return a JSON file/.test(err.message);
+      },
+    );
     assert.ok(!existsSync(join(bad, 'items_shuffle_1000.json')), 'an HTML answer is not kept');
   } finally {
     await new Promise<void>((r) => server.close(() => r()));

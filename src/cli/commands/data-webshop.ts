@@ -70,23 +70,44 @@ export function registerWebshopData(data: Command): void {
         'Files come from the Google Drive ids in the WebShop repository (setup.sh), or from --mirror. No official\n' +
         'checksums exist: the sha256 of the first download is recorded in <file>.sha256 and checked on later runs.',
     )
-    .addOption(new Option('--size <which>', 'small (1,000 products) or all (full catalogue)').choices(['small', 'all']).default('small'))
+    .addOption(
+      new Option('--size <which>', 'small (1,000 products) or all (full catalogue)')
+        .choices(['small', 'all'])
+        .default('small'),
+    )
     .option('--dest <dir>', 'folder to save into', join(DEFAULT_DATA_DIR, 'webshop'))
-    .option('--mirror <url>', 'base URL of a folder holding the files under their official names (instead of Google Drive)')
+    .option(
+      '--mirror <url>',
+      'base URL of a folder holding the files under their official names (instead of Google Drive)',
+    )
     .option('--quiet', 'no progress bars')
     .action(async (flags: WebshopDataFlags) => {
       const files = WEBSHOP_FILES[flags.size];
       const results: Record<string, DownloadResult> = {};
       for (const [name, id] of Object.entries(files)) {
         const url = flags.mirror ? `${flags.mirror.replace(/\/+$/, '')}/${name}` : driveUrl(id);
-        const result = await downloadFile({ url, dest: join(flags.dest, name), label: name, quiet: flags.quiet });
+        const result = await downloadFile({
+          url,
+          dest: join(flags.dest, name),
+          label: name,
+          quiet: flags.quiet,
+        });
         assertJsonFile(result.path, url);
         results[name] = result;
-        process.stdout.write(`${result.status === 'present' ? 'already present' : 'downloaded'}: ${result.path} (${result.bytes} bytes, sha256 ${result.sha256})\n`);
+        process.stdout.write(
+          `${result.status === 'present' ? 'already present' : 'downloaded'}: ${result.path} (${result.bytes} bytes, sha256 ${result.sha256})\n`,
+        );
       }
-      const [items, insV2, humanIns] = Object.keys(files).map((name) => join(flags.dest, name)) as [string, string, string];
+      const [items, insV2, humanIns] = Object.keys(files).map((name) => join(flags.dest, name)) as [
+        string,
+        string,
+        string,
+      ];
       if (flags.size === 'small') {
-        const products = loadProductsFromFiles({ items, insV2, humanIns }, { goals: 'human', priceSeed: 0 });
+        const products = loadProductsFromFiles(
+          { items, insV2, humanIns },
+          { goals: 'human', priceSeed: 0 },
+        );
         const goals = buildGoals(products, 'human', 0);
         process.stdout.write(`checked: ${products.length} products, ${goals.length} human goals\n`);
       } else {

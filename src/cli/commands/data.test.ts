@@ -23,19 +23,45 @@ test('`data hotpotqa` downloads the file, checks it loads, and records its sha25
   const write = process.stdout.write;
   // Capture the command's text; pass anything else (the test runner's own messages) through.
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    typeof chunk === 'string' ? (out.push(chunk), true) : (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof process.stdout.write;
+    typeof chunk === 'string'
+      ? (out.push(chunk), true)
+      : (write as (...a: unknown[]) => boolean).call(
+          process.stdout,
+          chunk,
+          ...rest,
+        )) as typeof process.stdout.write;
   try {
     const program = new Command().exitOverride();
     registerData(program);
-    await program.parseAsync(['data', 'hotpotqa', '--url', `${base}/hotpot_dev_distractor_v1.json`, '--dest', dest, '--quiet'], { from: 'user' });
+    await program.parseAsync(
+      [
+        'data',
+        'hotpotqa',
+        '--url',
+        `${base}/hotpot_dev_distractor_v1.json`,
+        '--dest',
+        dest,
+        '--quiet',
+      ],
+      { from: 'user' },
+    );
     const program2 = new Command().exitOverride();
     registerData(program2);
-    await assert.rejects(program2.parseAsync(['data', 'hotpotqa', '--url', `${base}/other.json`, '--dest', dest, '--quiet'], { from: 'user' }), UserError);
+    await assert.rejects(
+      program2.parseAsync(
+        ['data', 'hotpotqa', '--url', `${base}/other.json`, '--dest', dest, '--quiet'],
+        { from: 'user' },
+      ),
+      UserError,
+    );
   } finally {
     process.stdout.write = write;
     await new Promise<void>((r) => server.close(() => r()));
   }
   const file = join(dest, 'hotpot_dev_distractor_v1.json');
   assert.ok(existsSync(file) && existsSync(`${file}.sha256`));
-  assert.match(out.join(''), /downloaded: .*hotpot_dev_distractor_v1\.json \(\d+ bytes, 2 questions, official layout\)/);
+  assert.match(
+    out.join(''),
+    /downloaded: .*hotpot_dev_distractor_v1\.json \(\d+ bytes, 2 questions, official layout\)/,
+  );
 });

@@ -9,7 +9,8 @@ import { loadHotpotqaFile } from '../../envs/hotpotqa/loader.js';
 import { registerWebshopData } from './data-webshop.js';
 
 /** The official HotpotQA dev set, distractor setting (Yang et al. 2018; CC BY-SA 4.0). */
-export const HOTPOTQA_DEV_DISTRACTOR_URL = 'http://curtis.ml.cmu.edu/datasets/hotpot/hotpot_dev_distractor_v1.json';
+export const HOTPOTQA_DEV_DISTRACTOR_URL =
+  'http://curtis.ml.cmu.edu/datasets/hotpot/hotpot_dev_distractor_v1.json';
 export const DEFAULT_DATA_DIR = join('.stepq-cache', 'data');
 
 interface HotpotqaDataFlags {
@@ -34,9 +35,18 @@ function registerHotpotqaData(data: Command): void {
     .option('--quiet', 'no progress bar')
     .action(async (flags: HotpotqaDataFlags) => {
       const dest = join(flags.dest, basename(new URL(flags.url).pathname) || 'hotpotqa.json');
-      const result = await downloadFile({ url: flags.url, dest, sha256: flags.sha256, label: 'hotpotqa', quiet: flags.quiet });
+      const result = await downloadFile({
+        url: flags.url,
+        dest,
+        sha256: flags.sha256,
+        label: 'hotpotqa',
+        quiet: flags.quiet,
+      });
       const dataset = loadHotpotqaFile(result.path);
-      const check = result.verified === 'recorded' ? `recorded in ${result.path}.sha256` : `verified against the ${result.verified === 'given' ? '--sha256' : 'recorded'} checksum`;
+      const check =
+        result.verified === 'recorded'
+          ? `recorded in ${result.path}.sha256`
+          : `verified against the ${result.verified === 'given' ? '--sha256' : 'recorded'} checksum`;
       process.stdout.write(
         `${result.status === 'present' ? 'already present' : 'downloaded'}: ${result.path} (${result.bytes} bytes, ${dataset.tasks.length} questions, ${dataset.layout} layout)\n` +
           `sha256 ${result.sha256} (${check})\n` +
@@ -48,6 +58,8 @@ function registerHotpotqaData(data: Command): void {
 const DATASETS: Array<(data: Command) => void> = [registerHotpotqaData, registerWebshopData];
 
 export function registerData(program: Command): void {
-  const data = program.command('data').description('Download public data sets (HotPotQA, ...) into a local folder.');
+  const data = program
+    .command('data')
+    .description('Download public data sets (HotPotQA, ...) into a local folder.');
   for (const register of DATASETS) register(data);
 }

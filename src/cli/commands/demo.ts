@@ -4,7 +4,16 @@ import { UserError } from '../../core/errors.js';
 import { PAIR_STRATEGIES, type PairStrategy } from '../../data/pairs.js';
 import { runPipeline, type PipelineResult } from '../../eval/pipeline.js';
 import type { Interval } from '../../eval/stats.js';
-import { addEnvOptions, addPolicyOptions, floatArg, intArg, loadEnv, loadPolicy, type EnvFlags, type PolicyFlags } from '../options.js';
+import {
+  addEnvOptions,
+  addPolicyOptions,
+  floatArg,
+  intArg,
+  loadEnv,
+  loadPolicy,
+  type EnvFlags,
+  type PolicyFlags,
+} from '../options.js';
 import { startProgress, type Progress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { writeReport } from '../../view/report.js';
@@ -31,19 +40,30 @@ const QUICK = { trainTasks: 40, testTasks: 60, iterations: 12 };
  * The demo's built-in worlds are larger than the envs' defaults, so that the test split is
  * big enough for the paired-bootstrap intervals to say something (a few minutes on 2 cores).
  */
-const DEMO_DATA: Record<string, string> = { hotpotqa: 'builtin:synthetic:1500', webshop: 'builtin:shop:4000' };
+const DEMO_DATA: Record<string, string> = {
+  hotpotqa: 'builtin:synthetic:1500',
+  webshop: 'builtin:shop:4000',
+};
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ci = (i: Interval) => `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`;
 
 function renderResult(r: PipelineResult): string {
   const lines: string[] = [];
-  const design = r.folds > 1 ? `${r.folds}-fold cross-fitting over ${r.testTasks} tasks` : `${r.trainTasks} train tasks, ${r.testTasks} test tasks`;
+  const design =
+    r.folds > 1
+      ? `${r.folds}-fold cross-fitting over ${r.testTasks} tasks`
+      : `${r.trainTasks} train tasks, ${r.testTasks} test tasks`;
   lines.push(`stepq demo: ${r.env} (${r.source}), policy ${r.policy}; ${design}`);
-  if (r.collect) lines.push(`collect: ${r.collect.solved}/${r.collect.tasks} train tasks solved by MCTS, ${r.collect.nodes} nodes, ${r.collect.llmCalls} LLM calls`);
+  if (r.collect)
+    lines.push(
+      `collect: ${r.collect.solved}/${r.collect.tasks} train tasks solved by MCTS, ${r.collect.nodes} nodes, ${r.collect.llmCalls} LLM calls`,
+    );
   if (r.training) {
     const acc = r.training.heldOutAccuracy === null ? 'n/a' : pct(r.training.heldOutAccuracy);
-    lines.push(`train: ${r.pairs} pairs, held-out pair accuracy ${acc} (${r.training.heldOutPairs} held-out pairs), ${r.training.epochs} epochs, ${r.training.seconds.toFixed(1)} s`);
+    lines.push(
+      `train: ${r.pairs} pairs, held-out pair accuracy ${acc} (${r.training.heldOutPairs} held-out pairs), ${r.training.epochs} epochs, ${r.training.seconds.toFixed(1)} s`,
+    );
   }
   lines.push('');
   lines.push(
@@ -58,9 +78,14 @@ function renderResult(r: PipelineResult): string {
     ),
   );
   lines.push('');
-  for (const d of r.differences) lines.push(`qguided - ${d.versus}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]${d.diff.low > 0 ? '  (interval above zero)' : ''}`);
+  for (const d of r.differences)
+    lines.push(
+      `qguided - ${d.versus}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]${d.diff.low > 0 ? '  (interval above zero)' : ''}`,
+    );
   const u = r.uplift;
-  lines.push(`uplift qguided / greedy: ${u.mean.toFixed(2)}x [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : 'inf'}]`);
+  lines.push(
+    `uplift qguided / greedy: ${u.mean.toFixed(2)}x [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : 'inf'}]`,
+  );
   lines.push(`wall time: ${r.wallSeconds.toFixed(1)} s`);
   return lines.join('\n');
 }
@@ -79,7 +104,12 @@ export function registerDemo(program: Command): void {
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
   cmd
-    .option('--train-tasks <k>', 'train-split tasks to collect trees on', intArg('--train-tasks', 1), 900)
+    .option(
+      '--train-tasks <k>',
+      'train-split tasks to collect trees on',
+      intArg('--train-tasks', 1),
+      900,
+    )
     .option('--test-tasks <k>', 'test-split tasks to evaluate on', intArg('--test-tasks', 1), 600)
     .option('--iterations <k>', 'MCTS iterations per task', intArg('--iterations', 1), 30)
     .option('--n <k>', 'candidates per expansion and per Q-guided step', intArg('--n', 2), 5)
@@ -88,28 +118,47 @@ export function registerDemo(program: Command): void {
     // The method's best-path rule; docs/RESULTS.md compares it with all-siblings.
     .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'best-path')
     .option('--min-gap <g>', 'drop pairs whose Q gap is below this', floatArg('--min-gap', 0), 0)
-    .option('--epochs <k>', 'Q-value model training epochs (early stopping still applies)', intArg('--epochs', 1))
-    .option('--folds <k>', 'K-fold cross-fitting over the train + test tasks: each task is tested once, by a model trained on the other folds (for small data sets)', intArg('--folds', 1), 1)
-    .option('--quick', `a small configuration for CI (${QUICK.trainTasks} train / ${QUICK.testTasks} test tasks, ${QUICK.iterations} iterations)`)
+    .option(
+      '--epochs <k>',
+      'Q-value model training epochs (early stopping still applies)',
+      intArg('--epochs', 1),
+    )
+    .option(
+      '--folds <k>',
+      'K-fold cross-fitting over the train + test tasks: each task is tested once, by a model trained on the other folds (for small data sets)',
+      intArg('--folds', 1),
+      1,
+    )
+    .option(
+      '--quick',
+      `a small configuration for CI (${QUICK.trainTasks} train / ${QUICK.testTasks} test tasks, ${QUICK.iterations} iterations)`,
+    )
     .option('--out <dir>', 'run folder (default: runs/demo-<env>-<time>)')
     .option('--json', 'print the results as one JSON object')
     .action(async (flags: DemoFlags) => {
-      if (!PAIR_STRATEGIES.includes(flags.pairStrategy)) throw new UserError(`--pair-strategy must be one of ${PAIR_STRATEGIES.join(', ')}`);
+      if (!PAIR_STRATEGIES.includes(flags.pairStrategy))
+        throw new UserError(`--pair-strategy must be one of ${PAIR_STRATEGIES.join(', ')}`);
       if (flags.quick) {
         const explicit = (name: string) => cmd.getOptionValueSource(name) === 'cli';
         if (!explicit('trainTasks')) flags.trainTasks = QUICK.trainTasks;
         if (!explicit('testTasks')) flags.testTasks = QUICK.testTasks;
         if (!explicit('iterations')) flags.iterations = QUICK.iterations;
       }
-      if (!flags.data && !flags.webshopUrl) flags.data = flags.quick ? undefined : DEMO_DATA[flags.env];
+      if (!flags.data && !flags.webshopUrl)
+        flags.data = flags.quick ? undefined : DEMO_DATA[flags.env];
       const bundle = await loadEnv(flags);
       const train = bundle.tasks.splits.train ?? [];
       const test = bundle.tasks.splits.test ?? [];
-      if (train.length === 0 || test.length === 0) throw new UserError(`the data has no train/test split to run the demo on (${bundle.source})`);
+      if (train.length === 0 || test.length === 0)
+        throw new UserError(
+          `the data has no train/test split to run the demo on (${bundle.source})`,
+        );
       const trainTaskIds = train.slice(0, flags.trainTasks);
       const testTaskIds = test.slice(0, flags.testTasks);
       const policy = await loadPolicy(flags, bundle.env.name);
-      const outDir = flags.out ?? join('runs', `demo-${bundle.env.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const outDir =
+        flags.out ??
+        join('runs', `demo-${bundle.env.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const quiet = Boolean(flags.json);
       const log = (s: string) => {
         if (!quiet) process.stderr.write(`${s}\n`);
@@ -138,11 +187,17 @@ export function registerDemo(program: Command): void {
           stage: (name, detail) => {
             stop();
             log(`[${name}] ${detail}`);
-            if (name === 'collect') bar = startProgress('collect', trainTaskIds.length, { quiet, fields: ['solved', 'llmCalls'] });
+            if (name === 'collect')
+              bar = startProgress('collect', trainTaskIds.length, {
+                quiet,
+                fields: ['solved', 'llmCalls'],
+              });
           },
           collectTask: (s) => bar?.tick(1, { solved: s.solved, llmCalls: s.llmCalls }),
           epoch: (e) =>
-            log(`  epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, held-out acc ${e.heldOutAccuracy === null ? 'n/a' : pct(e.heldOutAccuracy)}`),
+            log(
+              `  epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, held-out acc ${e.heldOutAccuracy === null ? 'n/a' : pct(e.heldOutAccuracy)}`,
+            ),
           episode: (algorithm, _t, done, total) => {
             if (done === 1 || !bar) {
               stop();
@@ -159,6 +214,8 @@ export function registerDemo(program: Command): void {
         process.stdout.write(`${JSON.stringify({ ...result, outDir, report })}\n`);
         return;
       }
-      process.stdout.write(`\n${renderResult(result)}\n\nrun folder: ${outDir} (trees, pairs.jsonl, qmodel/, eval/, results.json)\nreport: ${report} (browse the run: stepq view ${outDir})\n`);
+      process.stdout.write(
+        `\n${renderResult(result)}\n\nrun folder: ${outDir} (trees, pairs.jsonl, qmodel/, eval/, results.json)\nreport: ${report} (browse the run: stepq view ${outDir})\n`,
+      );
     });
 }

@@ -1,7 +1,13 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs.js';
-import { buildPairs, PAIR_STRATEGIES, readTreeFolder, toTrl, type PairStrategy } from '../../data/pairs.js';
+import {
+  buildPairs,
+  PAIR_STRATEGIES,
+  readTreeFolder,
+  toTrl,
+  type PairStrategy,
+} from '../../data/pairs.js';
 import { floatArg } from '../options.js';
 import { renderTable } from '../table.js';
 
@@ -22,22 +28,48 @@ export function registerPairs(program: Command): void {
         'best path, the highest-Q sibling is chosen and the lowest-Q one rejected. Trees that fail ' +
         'validation are reported and skipped. Format: docs/tree-format.md, docs/trl.md.',
     )
-    .requiredOption('--trees <dir>', 'folder of tree files (the --out of `stepq collect`, or its trees/ folder)')
+    .requiredOption(
+      '--trees <dir>',
+      'folder of tree files (the --out of `stepq collect`, or its trees/ folder)',
+    )
     .requiredOption('--out <file>', 'output JSONL file')
-    .option('--min-gap <g>', 'drop pairs whose Q gap is below g (exact ties are always dropped)', floatArg('--min-gap', 0), 0)
-    .addOption(new Option('--strategy <name>', 'best-path (the method) or all-siblings (every node with 2+ visited children)').choices([...PAIR_STRATEGIES]).default('best-path'))
-    .addOption(new Option('--format <name>', "stepq (full records) or trl (TRL's conversational preference format for `trl dpo`)").choices(['stepq', 'trl']).default('stepq'))
+    .option(
+      '--min-gap <g>',
+      'drop pairs whose Q gap is below g (exact ties are always dropped)',
+      floatArg('--min-gap', 0),
+      0,
+    )
+    .addOption(
+      new Option(
+        '--strategy <name>',
+        'best-path (the method) or all-siblings (every node with 2+ visited children)',
+      )
+        .choices([...PAIR_STRATEGIES])
+        .default('best-path'),
+    )
+    .addOption(
+      new Option(
+        '--format <name>',
+        "stepq (full records) or trl (TRL's conversational preference format for `trl dpo`)",
+      )
+        .choices(['stepq', 'trl'])
+        .default('stepq'),
+    )
     .option('--json', 'print one JSON summary object')
     .action((flags: PairsFlags) => {
       const { trees, invalid } = readTreeFolder(flags.trees);
-      if (trees.length === 0 && invalid.length === 0) throw new UserError(`--trees ${flags.trees}: no tree files (*.json) there or in its trees/ folder`);
+      if (trees.length === 0 && invalid.length === 0)
+        throw new UserError(
+          `--trees ${flags.trees}: no tree files (*.json) there or in its trees/ folder`,
+        );
       for (const bad of invalid) process.stderr.write(`stepq: skipped ${bad.error}\n`);
       const lines: string[] = [];
       let treesWithPairs = 0;
       for (const tree of trees) {
         const pairs = buildPairs(tree, { strategy: flags.strategy, minGap: flags.minGap });
         if (pairs.length) treesWithPairs++;
-        for (const pair of pairs) lines.push(JSON.stringify(flags.format === 'trl' ? toTrl(pair) : pair));
+        for (const pair of pairs)
+          lines.push(JSON.stringify(flags.format === 'trl' ? toTrl(pair) : pair));
       }
       writeFileAtomic(flags.out, lines.length ? `${lines.join('\n')}\n` : '');
       const summary = {

@@ -11,9 +11,15 @@ export function registerReport(program: Command): void {
     )
     .argument('<dir>', 'run folder (demo, collect or eval output)')
     .option('--out <file>', 'report file (default: DIR/report.html)')
-    .option('--viewer-url <url>', 'where `stepq view DIR` listens, for the task links', DEFAULT_VIEWER_URL)
+    .option(
+      '--viewer-url <url>',
+      'where `stepq view DIR` listens, for the task links',
+      DEFAULT_VIEWER_URL,
+    )
     .action((dir: string, flags: { out?: string; viewerUrl: string }) => {
-      const file = writeReport(dir, flags.out ?? join(dir, 'report.html'), { viewerUrl: flags.viewerUrl.endsWith('/') ? flags.viewerUrl : `${flags.viewerUrl}/` });
+      const file = writeReport(dir, flags.out ?? join(dir, 'report.html'), {
+        viewerUrl: flags.viewerUrl.endsWith('/') ? flags.viewerUrl : `${flags.viewerUrl}/`,
+      });
       process.stdout.write(`report: ${file}\n`);
     });
 }

@@ -43,8 +43,17 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 /** Runs the server until `deps.stopped` resolves; tests pass their own deps. */
 export async function servePolicy(flags: ServePolicyFlags, deps: ServePolicyDeps): Promise<void> {
-  const server = await startPolicyServer({ policyFor: deps.policyFor, env: flags.env, host: '127.0.0.1', port: flags.port, latencyMs: flags.latencyMs });
-  deps.print(`serving the ${flags.env} heuristic policy as model "${SERVED_MODEL}" at ${server.baseUrl}` + (flags.latencyMs ? ` (+${flags.latencyMs} ms per request)` : ''));
+  const server = await startPolicyServer({
+    policyFor: deps.policyFor,
+    env: flags.env,
+    host: '127.0.0.1',
+    port: flags.port,
+    latencyMs: flags.latencyMs,
+  });
+  deps.print(
+    `serving the ${flags.env} heuristic policy as model "${SERVED_MODEL}" at ${server.baseUrl}` +
+      (flags.latencyMs ? ` (+${flags.latencyMs} ms per request)` : ''),
+  );
   deps.print(`use it with: --policy openai:${SERVED_MODEL} --base-url ${server.baseUrl}`);
   deps.print('stop with Ctrl-C');
   await deps.untilStop();
@@ -61,9 +70,22 @@ export function registerServePolicy(program: Command): void {
         'Token counts in its usage are estimates (~4 characters per token).',
     )
     .option('--port <p>', 'port on 127.0.0.1 (0 = any free port)', portArg, 8000)
-    .option('--latency-ms <ms>', 'delay added to every answer, to simulate a slow LLM', intArg('--latency-ms', 0), 0)
-    .addOption(new Option('--env <name>', 'the env whose heuristic is served').choices([...ENV_NAMES]).default('hotpotqa'))
+    .option(
+      '--latency-ms <ms>',
+      'delay added to every answer, to simulate a slow LLM',
+      intArg('--latency-ms', 0),
+      0,
+    )
+    .addOption(
+      new Option('--env <name>', 'the env whose heuristic is served')
+        .choices([...ENV_NAMES])
+        .default('hotpotqa'),
+    )
     .action(async (flags: ServePolicyFlags) => {
-      await servePolicy(flags, { policyFor: heuristicPolicy, untilStop: untilSignal, print: (line) => process.stdout.write(`${line}\n`) });
+      await servePolicy(flags, {
+        policyFor: heuristicPolicy,
+        untilStop: untilSignal,
+        print: (line) => process.stdout.write(`${line}\n`),
+      });
     });
 }

@@ -51,17 +51,40 @@ export function registerTrain(program: Command): void {
     .option('--beta <b>', 'DPO beta', floatArg('--beta', 1e-9), D.beta)
     .option('--lr <lr>', 'Adam learning rate', floatArg('--lr', 1e-9), D.lr)
     .option('--l2 <lambda>', 'L2 regularisation coefficient', floatArg('--l2', 0), D.l2)
-    .option('--holdout <f>', 'fraction of tasks held out for early stopping (0 = none)', floatArg('--holdout', 0, 0.95), D.holdout)
-    .option('--patience <n>', 'epochs without held-out improvement before stopping', intArg('--patience', 1), D.patience)
-    .option('--min-delta <d>', 'smallest held-out loss drop that counts as an improvement', floatArg('--min-delta', 0), D.minDelta)
+    .option(
+      '--holdout <f>',
+      'fraction of tasks held out for early stopping (0 = none)',
+      floatArg('--holdout', 0, 0.95),
+      D.holdout,
+    )
+    .option(
+      '--patience <n>',
+      'epochs without held-out improvement before stopping',
+      intArg('--patience', 1),
+      D.patience,
+    )
+    .option(
+      '--min-delta <d>',
+      'smallest held-out loss drop that counts as an improvement',
+      floatArg('--min-delta', 0),
+      D.minDelta,
+    )
     .option('--batch-size <n>', 'pairs per Adam step', intArg('--batch-size', 1), D.batchSize)
     .option('--hidden <n>', 'hidden units (0 = linear model)', intArg('--hidden', 0), D.hidden)
-    .option('--dim-bits <n>', 'log2 of the hashed feature slots', intArg('--dim-bits', 8), DEFAULT_FEATURIZER.dimBits)
+    .option(
+      '--dim-bits <n>',
+      'log2 of the hashed feature slots',
+      intArg('--dim-bits', 8),
+      DEFAULT_FEATURIZER.dimBits,
+    )
     .option('--seed <n>', 'random seed (split, init, shuffling)', intArg('--seed'), D.seed)
     .option('--json', 'print one JSON summary object instead of tables')
     .action((flags: TrainFlags) => {
       const pairs = readPairsFile(flags.pairs);
-      const progress = startProgress('train', flags.epochs, { quiet: flags.json, fields: ['loss', 'heldOutAcc'] });
+      const progress = startProgress('train', flags.epochs, {
+        quiet: flags.json,
+        fields: ['loss', 'heldOutAcc'],
+      });
       const rows: Array<Record<string, string | number | null>> = [];
       let result;
       try {
@@ -82,7 +105,10 @@ export function registerTrain(program: Command): void {
           },
           (s) => {
             rows.push(epochRow(s));
-            progress.tick(1, { loss: s.loss.toFixed(4), heldOutAcc: s.heldOutAccuracy === null ? '-' : s.heldOutAccuracy.toFixed(3) });
+            progress.tick(1, {
+              loss: s.loss.toFixed(4),
+              heldOutAcc: s.heldOutAccuracy === null ? '-' : s.heldOutAccuracy.toFixed(3),
+            });
           },
         );
       } finally {
@@ -112,7 +138,10 @@ export function registerTrain(program: Command): void {
         return;
       }
       process.stdout.write(`${renderTable(rows)}\n\n`);
-      const held = summary.heldOutAccuracy === null ? 'no held-out split' : `held-out pair accuracy ${summary.heldOutAccuracy.toFixed(3)} (loss ${summary.heldOutLoss?.toFixed(4)}) on ${summary.heldOutPairs} pairs / ${summary.heldOutTasks} tasks`;
+      const held =
+        summary.heldOutAccuracy === null
+          ? 'no held-out split'
+          : `held-out pair accuracy ${summary.heldOutAccuracy.toFixed(3)} (loss ${summary.heldOutLoss?.toFixed(4)}) on ${summary.heldOutPairs} pairs / ${summary.heldOutTasks} tasks`;
       process.stdout.write(
         `saved ${flags.out} (epoch ${summary.bestEpoch} of ${summary.epochs}${summary.stoppedEarly ? ', stopped early' : ''}): ${held}; ` +
           `${summary.trainPairs} training pairs, ${(summary.featurizeSeconds + summary.trainSeconds).toFixed(1)} s\n`,

@@ -11,11 +11,18 @@ export function registerView(program: Command): void {
         'DIR: a `stepq demo` run folder, a `stepq collect --out` folder or a `stepq eval --out` folder.',
     )
     .argument('<dir>', 'run folder')
-    .option('--port <p>', 'port on 127.0.0.1 (0: any free port)', intArg('--port', 0), DEFAULT_VIEW_PORT)
+    .option(
+      '--port <p>',
+      'port on 127.0.0.1 (0: any free port)',
+      intArg('--port', 0),
+      DEFAULT_VIEW_PORT,
+    )
     .action(async (dir: string, flags: { port: number }) => {
       const viewer = await startViewer(dir, flags.port);
       const { run } = viewer;
-      process.stderr.write(`${run.tasks.length} tasks, ${run.treeHeaders.size} trees, ${run.arms.length} eval arms, ${run.training.length} models\n`);
+      process.stderr.write(
+        `${run.tasks.length} tasks, ${run.treeHeaders.size} trees, ${run.arms.length} eval arms, ${run.training.length} models\n`,
+      );
       for (const problem of run.problems) process.stderr.write(`left out: ${problem}\n`);
       process.stdout.write(`stepq viewer: ${viewer.url}  (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {

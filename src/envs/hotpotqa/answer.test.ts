@@ -7,7 +7,11 @@ test('answer normalisation: case, punctuation, articles, spacing', () => {
   assert.equal(normalizeAnswer('  The  Chief of   Protocol. '), 'chief of protocol');
   assert.equal(normalizeAnswer('An apple, a day'), 'apple day');
   assert.equal(normalizeAnswer("Ed Wood's"), 'ed woods');
-  assert.equal(exactMatch('the Chief-of Protocol', 'Chief of Protocol'), 0, 'a hyphen is removed, not spaced');
+  assert.equal(
+    exactMatch('the Chief-of Protocol', 'Chief of Protocol'),
+    0,
+    'a hyphen is removed, not spaced',
+  );
   assert.equal(exactMatch('"Chief of Protocol"', 'chief of protocol'), 1);
 });
 
@@ -26,20 +30,33 @@ test('title keys ignore case, accents, punctuation and spacing', () => {
 });
 
 test('the retrieval analyzer drops stop words and folds accents', () => {
-  assert.deepEqual(analyze('The Exorcism of Émily Rose, 2005'), ['exorcism', 'emily', 'rose', '2005']);
+  assert.deepEqual(analyze('The Exorcism of Émily Rose, 2005'), [
+    'exorcism',
+    'emily',
+    'rose',
+    '2005',
+  ]);
 });
 
 test('titles are listed as Python prints a list of str', () => {
-  assert.equal(pythonListRepr(['A', "O'Brien's Pub", 'Say "hi"', 'Both \' and "']), `['A', "O'Brien's Pub", 'Say "hi"', 'Both \\' and "']`);
+  assert.equal(
+    pythonListRepr(['A', "O'Brien's Pub", 'Say "hi"', 'Both \' and "']),
+    `['A', "O'Brien's Pub", 'Say "hi"', 'Both \\' and "']`,
+  );
   assert.equal(pythonListRepr([]), '[]');
 });
 
 test('sentence splitting keeps initials and abbreviations together', () => {
-  assert.deepEqual(splitSentences('J. R. R. Tolkien met Mr. Smith in the U.S. in 1950. He left! Did he? "Yes." Then 1960 came.'), [
-    'J. R. R. Tolkien met Mr. Smith in the U.S. in 1950.',
-    'He left!',
-    'Did he?',
-    '"Yes."',
-    'Then 1960 came.',
-  ]);
+  assert.deepEqual(
+    splitSentences(
+      'J. R. R. Tolkien met Mr. Smith in the U.S. in 1950. He left! Did he? "Yes." Then 1960 came.',
+    ),
+    [
+      'J. R. R. Tolkien met Mr. Smith in the U.S. in 1950.',
+      'He left!',
+      'Did he?',
+      '"Yes."',
+      'Then 1960 came.',
+    ],
+  );
 });

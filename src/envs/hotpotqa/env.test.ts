@@ -27,7 +27,10 @@ test('Search: exact hit shows the first 5 sentences; accents and case are ignore
   const env = tinyEnv();
   const { state } = await env.reset('t-0');
   const hit = await env.step(state, 'search[ada KORSGAARD]');
-  assert.equal(hit.observation, 'Ada Korsgaard (born 1950) is an architect. She was born in Port Ellery. Korsgaard moved to Halden in 1975. She was born again in spirit in Halden, she says. Her first building was a school.');
+  assert.equal(
+    hit.observation,
+    'Ada Korsgaard (born 1950) is an architect. She was born in Port Ellery. Korsgaard moved to Halden in 1975. She was born again in spirit in Halden, she says. Her first building was a school.',
+  );
   assert.equal(hit.state.page, 'Ada Korsgaard');
   assert.equal(hit.valid, true);
   const accented = await env.step(hit.state, 'Search[Bjorn Ullsvik]');
@@ -47,7 +50,10 @@ test('Search: a miss lists similar titles in Python list form and keeps the page
 test('Lookup: cursor, new keyword, end of results, no page', async () => {
   const env = tinyEnv();
   const { state } = await env.reset('t-0');
-  assert.equal((await env.step(state, 'Lookup[born]')).observation, 'No page loaded yet. Use Search[entity] first.');
+  assert.equal(
+    (await env.step(state, 'Lookup[born]')).observation,
+    'No page loaded yet. Use Search[entity] first.',
+  );
   const page = (await env.step(state, 'Search[Ada Korsgaard]')).state;
   const r1 = await env.step(page, 'Lookup[Born]');
   assert.equal(r1.observation, '(Result 1 / 3) Ada Korsgaard (born 1950) is an architect.');
@@ -59,10 +65,16 @@ test('Lookup: cursor, new keyword, end of results, no page', async () => {
   const other = await env.step(r2.state, 'Lookup[building]');
   assert.equal(other.observation, '(Result 1 / 2) Her first building was a school.');
   // The sixth sentence is not in the Search preview but Lookup still finds it.
-  assert.equal((await env.step(other.state, 'Lookup[building]')).observation, '(Result 2 / 2) Her last building was a library.');
+  assert.equal(
+    (await env.step(other.state, 'Lookup[building]')).observation,
+    '(Result 2 / 2) Her last building was a library.',
+  );
   // A new Search resets the lookup.
   const again = await env.step(r2.state, 'Search[Ada Korsgaard]');
-  assert.equal((await env.step(again.state, 'Lookup[born]')).observation, '(Result 1 / 3) Ada Korsgaard (born 1950) is an architect.');
+  assert.equal(
+    (await env.step(again.state, 'Lookup[born]')).observation,
+    '(Result 1 / 3) Ada Korsgaard (born 1950) is an architect.',
+  );
 });
 
 test('two states derived from the same parent never share a cursor; states resume from JSON', async () => {
@@ -76,9 +88,16 @@ test('two states derived from the same parent never share a cursor; states resum
   assert.match(a2.observation, /^\(Result 2 \/ 3\)/);
   const b2 = await env.step(b1.state, 'Lookup[born]');
   assert.match(b2.observation, /^\(Result 2 \/ 3\)/, 'advancing a sibling did not move this one');
-  assert.deepEqual(parent, { task: 't-0', page: 'Ada Korsgaard', lookup: null }, 'the parent is untouched');
+  assert.deepEqual(
+    parent,
+    { task: 't-0', page: 'Ada Korsgaard', lookup: null },
+    'the parent is untouched',
+  );
   const revived = JSON.parse(JSON.stringify(a2.state)) as HotpotqaState;
-  assert.equal((await env.step(revived, 'Lookup[born]')).observation, '(Result 3 / 3) She was born again in spirit in Halden, she says.');
+  assert.equal(
+    (await env.step(revived, 'Lookup[born]')).observation,
+    '(Result 3 / 3) She was born again in spirit in Halden, she says.',
+  );
 });
 
 test('Finish: EM after normalisation, F1 in info; Think; invalid actions leave the state alone', async () => {
@@ -96,30 +115,48 @@ test('Finish: EM after normalisation, F1 in info; Think; invalid actions leave t
   assert.equal((await env.step(state, 'Think[the tower first]')).observation, 'Nice thought.');
   for (const bad of ['Jump[x]', '', 'Search Lumen Tower', 'Search[]', 'Finish[ ]', 'Lookup[]']) {
     const r = await env.step(state, bad);
-    assert.deepEqual({ obs: r.observation, valid: r.valid, reward: r.reward, done: r.done, state: r.state }, { obs: `Invalid action: ${bad.trim()}`, valid: false, reward: 0, done: false, state });
+    assert.deepEqual(
+      { obs: r.observation, valid: r.valid, reward: r.reward, done: r.done, state: r.state },
+      { obs: `Invalid action: ${bad.trim()}`, valid: false, reward: 0, done: false, state },
+    );
   }
 });
 
 const REAL = 'hotpotqa/hotpot_dev_distractor_first100.json';
 
-test('real dev questions: search hit, similar titles, lookup, finish', { skip: skipUnlessShared(REAL) }, async () => {
-  const bundle = await createHotpotqaBundle({ env: 'hotpotqa', data: sharedData(REAL), seed: 0 });
-  assert.equal(bundle.tasks.ids.length, 100);
-  assert.equal(bundle.tasks.ids[0], 'dev-000');
-  const env = bundle.env as HotpotqaEnv;
-  const { state, observation } = await env.reset('dev-000');
-  assert.equal(observation, 'Question: Were Scott Derrickson and Ed Wood of the same nationality?');
-  const hit = await env.step(state, 'Search[Scott Derrickson]');
-  assert.ok(hit.observation.startsWith('Scott Derrickson (born July 16, 1966) is an American director, screenwriter and producer. He lives in Los Angeles, California.'), hit.observation);
-  const miss = await env.step(hit.state, 'Search[Derrickson]');
-  assert.match(miss.observation, /^Could not find Derrickson\. Similar: \['.*'\]\.$/);
-  assert.ok(miss.observation.includes("'Scott Derrickson'"), miss.observation);
-  assert.equal(miss.state.page, 'Scott Derrickson');
-  const look = await env.step(miss.state, 'Lookup[american]');
-  assert.equal(look.observation, '(Result 1 / 1) Scott Derrickson (born July 16, 1966) is an American director, screenwriter and producer.');
-  const fin = await env.step(look.state, 'Finish[Yes]');
-  assert.deepEqual([fin.reward, fin.info], [1, { em: 1, f1: 1 }]);
-  const { state: s1 } = await env.reset('dev-001');
-  const f1 = await env.step(s1, 'Finish[the chief of protocol!]');
-  assert.equal(f1.reward, 1);
-});
+test(
+  'real dev questions: search hit, similar titles, lookup, finish',
+  { skip: skipUnlessShared(REAL) },
+  async () => {
+    const bundle = await createHotpotqaBundle({ env: 'hotpotqa', data: sharedData(REAL), seed: 0 });
+    assert.equal(bundle.tasks.ids.length, 100);
+    assert.equal(bundle.tasks.ids[0], 'dev-000');
+    const env = bundle.env as HotpotqaEnv;
+    const { state, observation } = await env.reset('dev-000');
+    assert.equal(
+      observation,
+      'Question: Were Scott Derrickson and Ed Wood of the same nationality?',
+    );
+    const hit = await env.step(state, 'Search[Scott Derrickson]');
+    assert.ok(
+      hit.observation.startsWith(
+        'Scott Derrickson (born July 16, 1966) is an American director, screenwriter and producer. He lives in Los Angeles, California.',
+      ),
+      hit.observation,
+    );
+    const miss = await env.step(hit.state, 'Search[Derrickson]');
+    assert.match(miss.observation, /^Could not find Derrickson\. Similar: \['.*'\]\.$/);
+    assert.ok(miss.observation.includes("'Scott Derrickson'"), miss.observation);
+    assert.equal(miss.state.page, 'Scott Derrickson');
+    const look = await env.step(miss.state, 'Lookup[american]');
+    assert.equal(
+      look.observation,
+      '(Result 1 / 1) Scott Derrickson (born July 16, 1966) is an American director, screenwriter and producer.',
+    );
+    const fin = await env.step(look.state, 'Finish[Yes]');
+    assert.deepEqual([fin.reward, fin.info], [1, { em: 1, f1: 1 }]);
+    const { state: s1 } = await env.reset('dev-001');
+    const f1 = await env.step(s1, 'Finish[the chief of protocol!]');
+    assert.equal(f1.reward, 1);
+  },
+);

@@ -72,7 +72,10 @@ export class HotpotqaEnv implements Env<HotpotqaState> {
 
   async reset(taskId: string): Promise<ResetResult<HotpotqaState>> {
     const task = this.task(taskId);
-    return { state: { task: task.id, page: null, lookup: null }, observation: `Question: ${task.question}` };
+    return {
+      state: { task: task.id, page: null, lookup: null },
+      observation: `Question: ${task.question}`,
+    };
   }
 
   async step(state: HotpotqaState, action: string): Promise<StepResult<HotpotqaState>> {
@@ -84,25 +87,50 @@ export class HotpotqaEnv implements Env<HotpotqaState> {
     if (arg && verb === 'search') return this.search(state, arg);
     if (arg && verb === 'lookup') return this.lookup(state, arg);
     if (arg && verb === 'finish') return this.finish(state, arg);
-    return { state: copy(state), observation: `Invalid action: ${cmd}`, reward: 0, done: false, valid: false };
+    return {
+      state: copy(state),
+      observation: `Invalid action: ${cmd}`,
+      reward: 0,
+      done: false,
+      valid: false,
+    };
   }
 
   private async search(state: HotpotqaState, entity: string): Promise<StepResult<HotpotqaState>> {
     const found = await this.wiki.search(entity);
-    if (found.kind === 'miss') return same(state, `Could not find ${entity}. Similar: ${pythonListRepr(found.similar)}.`);
+    if (found.kind === 'miss')
+      return same(state, `Could not find ${entity}. Similar: ${pythonListRepr(found.similar)}.`);
     const preview = found.sentences.slice(0, PAGE_PREVIEW_SENTENCES).join(' ');
-    return { state: { task: state.task, page: found.title, lookup: null }, observation: preview, reward: 0, done: false, valid: true };
+    return {
+      state: { task: state.task, page: found.title, lookup: null },
+      observation: preview,
+      reward: 0,
+      done: false,
+      valid: true,
+    };
   }
 
-  private async lookup(state: HotpotqaState, rawKeyword: string): Promise<StepResult<HotpotqaState>> {
+  private async lookup(
+    state: HotpotqaState,
+    rawKeyword: string,
+  ): Promise<StepResult<HotpotqaState>> {
     if (state.page === null) return same(state, 'No page loaded yet. Use Search[entity] first.');
     const keyword = rawKeyword.toLowerCase();
     const shown = state.lookup?.keyword === keyword ? state.lookup.shown : 0;
-    const results = (await this.wiki.sentences(state.page)).filter((s) => s.toLowerCase().includes(keyword));
+    const results = (await this.wiki.sentences(state.page)).filter((s) =>
+      s.toLowerCase().includes(keyword),
+    );
     const next: HotpotqaState = { task: state.task, page: state.page, lookup: { keyword, shown } };
-    if (shown >= results.length) return { state: next, observation: 'No more results.', reward: 0, done: false, valid: true };
+    if (shown >= results.length)
+      return { state: next, observation: 'No more results.', reward: 0, done: false, valid: true };
     next.lookup = { keyword, shown: shown + 1 };
-    return { state: next, observation: `(Result ${shown + 1} / ${results.length}) ${results[shown]}`, reward: 0, done: false, valid: true };
+    return {
+      state: next,
+      observation: `(Result ${shown + 1} / ${results.length}) ${results[shown]}`,
+      reward: 0,
+      done: false,
+      valid: true,
+    };
   }
 
   private finish(state: HotpotqaState, answer: string): StepResult<HotpotqaState> {

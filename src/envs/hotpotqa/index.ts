@@ -9,7 +9,12 @@ import { UserError } from '../../core/errors.js';
 import type { EnvOptions } from '../index.js';
 import { HotpotqaEnv } from './env.js';
 import { LiveWiki } from './live-wiki.js';
-import { buildDataset, hotpotqaRecordSchema, loadHotpotqaFile, type HotpotqaDataset } from './loader.js';
+import {
+  buildDataset,
+  hotpotqaRecordSchema,
+  loadHotpotqaFile,
+  type HotpotqaDataset,
+} from './loader.js';
 import { OfflineWiki } from './offline-wiki.js';
 import { makeTaskSet } from './splits.js';
 import { generateSyntheticRecords, SYNTHETIC_DEFAULT_SIZE } from './synthetic/index.js';
@@ -24,12 +29,16 @@ export function loadHotpotqaData(data: string | undefined): HotpotqaDataset {
   const m = SYNTHETIC.exec(source);
   if (m) {
     const size = m[1] === undefined ? SYNTHETIC_DEFAULT_SIZE : Number(m[1]);
-    if (size < 1 || size > 100_000) throw new UserError(`--data ${source}: N must be between 1 and 100000`);
+    if (size < 1 || size > 100_000)
+      throw new UserError(`--data ${source}: N must be between 1 and 100000`);
     // The generated records go through the same validation as a file.
     const records = generateSyntheticRecords(size).map((r) => hotpotqaRecordSchema.parse(r));
     return buildDataset(records, `builtin:synthetic:${size}`);
   }
-  if (source.startsWith('builtin:')) throw new UserError(`--data ${source}: unknown built-in data for hotpotqa (expected builtin:synthetic[:N])`);
+  if (source.startsWith('builtin:'))
+    throw new UserError(
+      `--data ${source}: unknown built-in data for hotpotqa (expected builtin:synthetic[:N])`,
+    );
   return loadHotpotqaFile(source);
 }
 
@@ -38,7 +47,10 @@ export async function createHotpotqaBundle(options: EnvOptions): Promise<EnvBund
   const mode = options.wiki ?? 'offline';
   let wiki: WikiSource;
   if (mode === 'live') {
-    if (data.source.startsWith('builtin:')) throw new UserError(`--wiki live: ${data.source} is a fictional world that Wikipedia knows nothing about; pass a real HotpotQA file with --data`);
+    if (data.source.startsWith('builtin:'))
+      throw new UserError(
+        `--wiki live: ${data.source} is a fictional world that Wikipedia knows nothing about; pass a real HotpotQA file with --data`,
+      );
     wiki = new LiveWiki({ cacheDir: join(options.cacheDir ?? '.stepq-cache', 'wiki') });
   } else {
     if (!data.paragraphs) {

@@ -16,7 +16,10 @@ const PAGES: Record<string, { extract: string; disambiguation?: boolean }> = {
       'Scott Derrickson (born July 16, 1966) is an American filmmaker. He lives in Los Angeles, California.\n\n\n== Career ==\n' +
       'Derrickson directed Sinister in 2012. He also directed Doctor Strange. Derrickson grew up in Denver. His films are mostly horror films. Short line\nSee also',
   },
-  'Ed Wood': { extract: 'Edward Davis Wood Jr. (1924 – 1978) was an American filmmaker. He made low-budget films.' },
+  'Ed Wood': {
+    extract:
+      'Edward Davis Wood Jr. (1924 – 1978) was an American filmmaker. He made low-budget films.',
+  },
   Mercury: { extract: 'Mercury may refer to: a planet, an element.', disambiguation: true },
 };
 const REDIRECTS: Record<string, string> = { Derrickson: 'Scott Derrickson' };
@@ -35,7 +38,11 @@ function startWiki(): Promise<{ server: Server; url: string; requests: string[] 
     if (p.get('list') === 'search') {
       const q = (p.get('srsearch') ?? '').toLowerCase();
       const words = q.split(/\s+/);
-      const titles = [...Object.keys(PAGES), 'Sinister (film)', 'Doctor Strange (2016 film)'].filter((t) => words.some((w) => t.toLowerCase().includes(w)));
+      const titles = [
+        ...Object.keys(PAGES),
+        'Sinister (film)',
+        'Doctor Strange (2016 film)',
+      ].filter((t) => words.some((w) => t.toLowerCase().includes(w)));
       body = { batchcomplete: true, query: { search: titles.map((title) => ({ ns: 0, title })) } };
     } else {
       const asked = p.get('titles') ?? '';
@@ -46,7 +53,13 @@ function startWiki(): Promise<{ server: Server; url: string; requests: string[] 
         query: {
           pages: [
             page
-              ? { pageid: 1, ns: 0, title, extract: page.extract, ...(page.disambiguation ? { pageprops: { disambiguation: '' } } : {}) }
+              ? {
+                  pageid: 1,
+                  ns: 0,
+                  title,
+                  extract: page.extract,
+                  ...(page.disambiguation ? { pageprops: { disambiguation: '' } } : {}),
+                }
               : { ns: 0, title: asked, missing: true },
           ],
         },
@@ -54,32 +67,56 @@ function startWiki(): Promise<{ server: Server; url: string; requests: string[] 
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/api.php`, requests })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/api.php`,
+        requests,
+      }),
+    ),
+  );
 }
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 test('extracts become sentences without headings or short lines', () => {
-  assert.deepEqual(extractSentences('A first sentence here. A second one here.\n== Heading ==\nToo short\nAnother paragraph with words.'), [
-    'A first sentence here.',
-    'A second one here.',
-    'Another paragraph with words.',
-  ]);
+  assert.deepEqual(
+    extractSentences(
+      'A first sentence here. A second one here.\n== Heading ==\nToo short\nAnother paragraph with words.',
+    ),
+    ['A first sentence here.', 'A second one here.', 'Another paragraph with words.'],
+  );
 });
 
 test('live Wikipedia: hit, redirect, case-insensitive near match, miss, disambiguation, lookup', async () => {
   const { server, url } = await startWiki();
   try {
-    const wiki = new LiveWiki({ baseUrl: url, cacheDir: mkdtempSync(join(tmpdir(), 'stepq-wiki-')), retries: 0 });
-    const env = new HotpotqaEnv([{ id: 'q', question: 'Where did Derrickson grow up?', answer: 'Denver' }], wiki);
+    const wiki = new LiveWiki({
+      baseUrl: url,
+      cacheDir: mkdtempSync(join(tmpdir(), 'stepq-wiki-')),
+      retries: 0,
+    });
+    const env = new HotpotqaEnv(
+      [{ id: 'q', question: 'Where did Derrickson grow up?', answer: 'Denver' }],
+      wiki,
+    );
     const { state } = await env.reset('q');
     const hit = await env.step(state, 'Search[Scott Derrickson]');
     assert.equal(
       hit.observation,
       'Scott Derrickson (born July 16, 1966) is an American filmmaker. He lives in Los Angeles, California. Derrickson directed Sinister in 2012. He also directed Doctor Strange. Derrickson grew up in Denver.',
     );
-    assert.equal((await env.step(state, 'Search[Derrickson]')).state.page, 'Scott Derrickson', 'redirects are followed');
-    assert.equal((await env.step(state, 'Search[ed wood]')).state.page, 'Ed Wood', 'a search result with the same title key is a hit');
+    assert.equal(
+      (await env.step(state, 'Search[Derrickson]')).state.page,
+      'Scott Derrickson',
+      'redirects are followed',
+    );
+    assert.equal(
+      (await env.step(state, 'Search[ed wood]')).state.page,
+      'Ed Wood',
+      'a search result with the same title key is a hit',
+    );
     const miss = await env.step(hit.state, 'Search[Sinister]');
     assert.equal(miss.observation, "Could not find Sinister. Similar: ['Sinister (film)'].");
     assert.equal(miss.state.page, 'Scott Derrickson');
@@ -104,14 +141,24 @@ test('live Wikipedia: responses are cached on disk and replayed without the serv
   assert.ok(!readdirSync(cacheDir).some((f) => f.endsWith('.tmp')));
   const replay = new LiveWiki({ baseUrl: url, cacheDir, retries: 0 });
   assert.deepEqual(await replay.search('Scott Derrickson'), a);
-  await assert.rejects(replay.search('Ed Wood'), (err: unknown) => err instanceof UserError && /cannot reach .*--wiki offline/.test(err.message));
+  await assert.rejects(
+    replay.search('Ed Wood'),
+    (err: unknown) => err instanceof UserError && /cannot reach .*--wiki offline/.test(err.message),
+  );
 });
 
 test('live Wikipedia: HTTP errors are UserErrors', async () => {
   const { server, url } = await startWiki();
   try {
-    const wiki = new LiveWiki({ baseUrl: url.replace('/w/api.php', '/nope'), cacheDir: mkdtempSync(join(tmpdir(), 'stepq-wiki-')), retries: 0 });
-    await assert.rejects(wiki.search('Ed Wood'), (err: unknown) => err instanceof UserError && /HTTP 404/.test(err.message));
+    const wiki = new LiveWiki({
+      baseUrl: url.replace('/w/api.php', '/nope'),
+      cacheDir: mkdtempSync(join(tmpdir(), 'stepq-wiki-')),
+      retries: 0,
+    });
+    await assert.rejects(
+      wiki.search('Ed Wood'),
+      (err: unknown) => err instanceof UserError && /HTTP 404/.test(err.message),
+    );
   } finally {
     await close(server);
   }

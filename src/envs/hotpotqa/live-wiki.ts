@@ -103,23 +103,46 @@ export class LiveWiki implements WikiSource {
   /** The page with this title (after redirects), or null if missing, empty or a disambiguation page. */
   private async page(title: string): Promise<LivePage | null> {
     const body = await this.get(
-      { action: 'query', prop: 'extracts|pageprops', explaintext: '1', ppprop: 'disambiguation', redirects: '1', titles: title },
+      {
+        action: 'query',
+        prop: 'extracts|pageprops',
+        explaintext: '1',
+        ppprop: 'disambiguation',
+        redirects: '1',
+        titles: title,
+      },
       pageResponse,
     );
     const page = body.query?.pages[0];
-    if (!page || page.missing || page.invalid || page.pageprops?.disambiguation !== undefined) return null;
+    if (!page || page.missing || page.invalid || page.pageprops?.disambiguation !== undefined)
+      return null;
     const sentences = extractSentences(page.extract ?? '');
     return sentences.length ? { title: page.title, sentences } : null;
   }
 
   private async searchTitles(query: string): Promise<string[]> {
-    const body = await this.get({ action: 'query', list: 'search', srsearch: query, srlimit: String(SIMILAR_LIMIT), srprop: '' }, searchResponse);
+    const body = await this.get(
+      {
+        action: 'query',
+        list: 'search',
+        srsearch: query,
+        srlimit: String(SIMILAR_LIMIT),
+        srprop: '',
+      },
+      searchResponse,
+    );
     return body.query?.search.map((r) => r.title) ?? [];
   }
 
-  private async get<T extends z.ZodType>(params: Record<string, string>, schema: T): Promise<z.output<T>> {
+  private async get<T extends z.ZodType>(
+    params: Record<string, string>,
+    schema: T,
+  ): Promise<z.output<T>> {
     const url = new URL(this.baseUrl);
-    for (const [k, v] of Object.entries({ ...params, format: 'json', formatversion: '2' }).sort(([a], [b]) => a.localeCompare(b))) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({ ...params, format: 'json', formatversion: '2' }).sort(
+      ([a], [b]) => a.localeCompare(b),
+    ))
+      url.searchParams.set(k, v);
     const key = url.toString();
     let pending = this.responses.get(key);
     if (!pending) {
@@ -129,9 +152,13 @@ export class LiveWiki implements WikiSource {
     }
     const body = await pending;
     const apiError = z.object({ error: z.object({ info: z.string() }) }).safeParse(body);
-    if (apiError.success) throw new UserError(`live Wikipedia: the API refused ${key}: ${apiError.data.error.info}`);
+    if (apiError.success)
+      throw new UserError(`live Wikipedia: the API refused ${key}: ${apiError.data.error.info}`);
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new UserError(`live Wikipedia: unexpected response from ${key} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    if (!parsed.success)
+      throw new UserError(
+        `live Wikipedia: unexpected response from ${key} (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
     return parsed.data;
   }
 
@@ -155,10 +182,14 @@ export class LiveWiki implements WikiSource {
   private async fetchJson(url: string): Promise<unknown> {
     let lastError = '';
     for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
       let response: Response;
       try {
-        response = await fetch(url, { headers: { 'user-agent': USER_AGENT, accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+        response = await fetch(url, {
+          headers: { 'user-agent': USER_AGENT, accept: 'application/json' },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
         lastError = `cannot reach ${new URL(url).origin} (${cause}); check the network, or use --wiki offline`;
@@ -173,7 +204,9 @@ export class LiveWiki implements WikiSource {
       try {
         return JSON.parse(text);
       } catch {
-        throw new UserError(`live Wikipedia: ${url} did not return JSON (is ${this.baseUrl} a MediaWiki api.php?)`);
+        throw new UserError(
+          `live Wikipedia: ${url} did not return JSON (is ${this.baseUrl} a MediaWiki api.php?)`,
+        );
       }
     }
     throw new UserError(`live Wikipedia: ${lastError}`);

@@ -47,7 +47,11 @@ export function loadHotpotqaFile(file: string): HotpotqaDataset {
 }
 
 /** Turns validated records into tasks and paragraphs (shared by files and the built-in world). */
-export function buildDataset(records: readonly HotpotqaRecord[], source: string, lineOfRecord: (index: number) => string = () => ''): HotpotqaDataset {
+export function buildDataset(
+  records: readonly HotpotqaRecord[],
+  source: string,
+  lineOfRecord: (index: number) => string = () => '',
+): HotpotqaDataset {
   if (records.length === 0) throw new UserError(`${source}: holds no questions`);
   const official = records[0]?.context !== undefined;
   const tasks: HotpotqaTask[] = [];
@@ -68,5 +72,10 @@ export function buildDataset(records: readonly HotpotqaRecord[], source: string,
     tasks.push({ id, question: record.question, answer: record.answer });
     for (const [title, sentences] of record.context ?? []) paragraphs.push({ title, sentences });
   });
-  return { source, layout: official ? 'official' : 'simplified', tasks, paragraphs: official ? paragraphs : null };
+  return {
+    source,
+    layout: official ? 'official' : 'simplified',
+    tasks,
+    paragraphs: official ? paragraphs : null,
+  };
 }

@@ -22,7 +22,10 @@ export class OfflineWiki implements WikiSource {
     for (const p of paragraphs) {
       if (this.byTitle.has(p.title)) continue;
       // Sentences are stored trimmed (HotpotQA keeps each sentence's leading space).
-      const page: Paragraph = { title: p.title, sentences: Object.freeze(p.sentences.map((s) => s.trim()).filter(Boolean)) };
+      const page: Paragraph = {
+        title: p.title,
+        sentences: Object.freeze(p.sentences.map((s) => s.trim()).filter(Boolean)),
+      };
       this.byTitle.set(p.title, page);
       const key = titleKey(p.title);
       if (!this.byKey.has(key)) this.byKey.set(key, page);

@@ -33,7 +33,9 @@ export function analyze(text: string): string[] {
 }
 
 const ABBREVIATIONS = new Set(
-  'mr mrs ms dr st jr sr prof gen col lt sgt capt rev hon mt ft no vol vs etc inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k'.split(' '),
+  'mr mrs ms dr st jr sr prof gen col lt sgt capt rev hon mt ft no vol vs etc inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -52,7 +54,8 @@ export function splitSentences(paragraph: string): string[] {
     if (m[1] === '.') {
       const before = text.slice(start, m.index).split(' ').pop() ?? '';
       const word = before.toLowerCase().replace(/^[("'“‘]+/, '');
-      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^(\p{L}\.)+\p{L}$/u.test(word)) continue;
+      if (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(word) || /^(\p{L}\.)+\p{L}$/u.test(word))
+        continue;
     }
     out.push(text.slice(start, end).trim());
     start = (m.index ?? 0) + m[0].length;
@@ -61,7 +64,6 @@ export function splitSentences(paragraph: string): string[] {
   if (rest) out.push(rest);
   return out;
 }
-
 
 /** Python's `repr()` of a list of str, e.g. `['Ed Wood', "Ed Wood's films"]`. */
 export function pythonListRepr(items: readonly string[]): string {

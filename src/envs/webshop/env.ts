@@ -78,7 +78,10 @@ export class WebshopEnv implements Env<WebshopState> {
 
   private goal(taskId: string): Goal {
     const goal = this.catalog.goalOf(taskId);
-    if (!goal) throw new UserError(`webshop: unknown task "${taskId}" (expected fixed_0 .. fixed_${this.catalog.goals.length - 1})`);
+    if (!goal)
+      throw new UserError(
+        `webshop: unknown task "${taskId}" (expected fixed_0 .. fixed_${this.catalog.goals.length - 1})`,
+      );
     return goal;
   }
 
@@ -96,7 +99,12 @@ export class WebshopEnv implements Env<WebshopState> {
         return renderInit(instruction);
       case 'results': {
         const results = this.results(state);
-        return renderResults(instruction, state.pageNum ?? 1, results.length, resultsPage(results, state.pageNum ?? 1));
+        return renderResults(
+          instruction,
+          state.pageNum ?? 1,
+          results.length,
+          resultsPage(results, state.pageNum ?? 1),
+        );
       }
       case 'item':
         return renderItem(instruction, this.productOf(state), this.showAttrs);
@@ -123,7 +131,10 @@ export class WebshopEnv implements Env<WebshopState> {
 
   private productOf(state: WebshopState): Product {
     const product = state.asin ? this.catalog.product(state.asin) : undefined;
-    if (!product) throw new Error(`webshop state on page ${state.page} without a known product (${String(state.asin)})`);
+    if (!product)
+      throw new Error(
+        `webshop state on page ${state.page} without a known product (${String(state.asin)})`,
+      );
     return product;
   }
 
@@ -132,7 +143,16 @@ export class WebshopEnv implements Env<WebshopState> {
     const { name, arg: rawArg } = parseWebshopAction(action);
     const arg = rawArg === null ? null : rawArg.toLowerCase();
     if (name === 'search' && arg) {
-      const next: WebshopState = { ...state, page: 'results', keywords: arg.split(' '), pageNum: 1, asin: null, options: {}, subPage: null, reward: null };
+      const next: WebshopState = {
+        ...state,
+        page: 'results',
+        keywords: arg.split(' '),
+        pageNum: 1,
+        asin: null,
+        options: {},
+        subPage: null,
+        reward: null,
+      };
       return this.result(next, 0, false);
     }
     const clickable = arg !== null && arg !== 'search' ? page.clickables.get(arg) : undefined;
@@ -141,11 +161,17 @@ export class WebshopEnv implements Env<WebshopState> {
     }
     if (arg === BUTTON.buyNow.toLowerCase()) {
       const product = this.productOf(state);
-      const { reward, info } = getReward(purchasedInfo(product), this.goal(state.task), product.hiddenPrice, state.options);
+      const { reward, info } = getReward(
+        purchasedInfo(product),
+        this.goal(state.task),
+        product.hiddenPrice,
+        state.options,
+      );
       const next: WebshopState = { ...state, page: 'done', subPage: null, reward };
       return { ...this.result(next, reward, true), info: rewardInfo(info) };
     }
-    if (arg === BUTTON.backToSearch.toLowerCase()) return this.result(initState(state.task), 0, false);
+    if (arg === BUTTON.backToSearch.toLowerCase())
+      return this.result(initState(state.task), 0, false);
     if (arg === BUTTON.next.toLowerCase() && state.page === 'results') {
       return this.result({ ...state, pageNum: (state.pageNum ?? 1) + 1 }, 0, false);
     }
@@ -156,14 +182,28 @@ export class WebshopEnv implements Env<WebshopState> {
       return this.result({ ...state, page: 'item', subPage: null }, 0, false);
     }
     if (arg === BUTTON.prev.toLowerCase() && state.page === 'item') {
-      return this.result({ ...state, page: 'results', asin: null, options: {}, subPage: null }, 0, false);
+      return this.result(
+        { ...state, page: 'results', asin: null, options: {}, subPage: null },
+        0,
+        false,
+      );
     }
     const sub = SUB_PAGES.find((s) => s.toLowerCase() === arg);
     if (sub) return this.result({ ...state, page: 'sub', subPage: sub }, 0, false);
     // Anything else re-renders the item page: an ASIN link opens it, a radio value sets that option.
-    if (clickable.kind === 'asin') return this.result({ ...state, page: 'item', asin: clickable.asin, subPage: null }, 0, false);
+    if (clickable.kind === 'asin')
+      return this.result({ ...state, page: 'item', asin: clickable.asin, subPage: null }, 0, false);
     if (clickable.kind === 'option') {
-      return this.result({ ...state, page: 'item', subPage: null, options: { ...state.options, [clickable.name]: arg } }, 0, false);
+      return this.result(
+        {
+          ...state,
+          page: 'item',
+          subPage: null,
+          options: { ...state.options, [clickable.name]: arg },
+        },
+        0,
+        false,
+      );
     }
     return this.result({ ...state, page: 'item', subPage: null }, 0, false);
   }
@@ -174,7 +214,16 @@ export class WebshopEnv implements Env<WebshopState> {
 }
 
 export function initState(task: string): WebshopState {
-  return { task, page: 'init', keywords: null, pageNum: null, asin: null, options: {}, subPage: null, reward: null };
+  return {
+    task,
+    page: 'init',
+    keywords: null,
+    pageNum: null,
+    asin: null,
+    options: {},
+    subPage: null,
+    reward: null,
+  };
 }
 
 export function purchasedInfo(p: Product) {

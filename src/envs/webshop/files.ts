@@ -6,7 +6,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { forEachJsonEntry } from './json-stream.js';
-import { humanInsTable, insV2Table, ProductBuilder, type LoadOptions, type Product, type RecordOrigin } from './products.js';
+import {
+  humanInsTable,
+  insV2Table,
+  ProductBuilder,
+  type LoadOptions,
+  type Product,
+  type RecordOrigin,
+} from './products.js';
 
 export interface OfficialFiles {
   items: string;
@@ -16,7 +23,9 @@ export interface OfficialFiles {
 
 function pick(dir: string, names: readonly string[], pattern: RegExp): string | undefined {
   for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
-  const others = readdirSync(dir).filter((f) => pattern.test(f)).sort();
+  const others = readdirSync(dir)
+    .filter((f) => pattern.test(f))
+    .sort();
   return others[0] === undefined ? undefined : join(dir, others[0]);
 }
 
@@ -29,29 +38,54 @@ export function findOfficialFiles(path: string): OfficialFiles {
   if (!existsSync(path)) throw new UserError(`--data ${path}: no such file or folder`);
   const isDir = statSync(path).isDirectory();
   const dir = isDir ? path : dirname(path);
-  const items = isDir ? pick(dir, ['items_shuffle.json', 'items_shuffle_1000.json'], /^items_shuffle.*\.json$/) : path;
-  if (!items) throw new UserError(`--data ${path}: no items_shuffle*.json in this folder (expected the official WebShop data files)`);
+  const items = isDir
+    ? pick(dir, ['items_shuffle.json', 'items_shuffle_1000.json'], /^items_shuffle.*\.json$/)
+    : path;
+  if (!items)
+    throw new UserError(
+      `--data ${path}: no items_shuffle*.json in this folder (expected the official WebShop data files)`,
+    );
   const suffix = /^items_shuffle(.*)\.json$/.exec(basename(items))?.[1] ?? '';
-  const insV2 = pick(dir, [`items_ins_v2${suffix}.json`, 'items_ins_v2.json', 'items_ins_v2_1000.json'], /^items_ins_v2.*\.json$/);
-  if (!insV2) throw new UserError(`--data ${path}: no items_ins_v2*.json next to ${basename(items)}`);
-  const humanIns = existsSync(join(dir, 'items_human_ins.json')) ? join(dir, 'items_human_ins.json') : undefined;
+  const insV2 = pick(
+    dir,
+    [`items_ins_v2${suffix}.json`, 'items_ins_v2.json', 'items_ins_v2_1000.json'],
+    /^items_ins_v2.*\.json$/,
+  );
+  if (!insV2)
+    throw new UserError(`--data ${path}: no items_ins_v2*.json next to ${basename(items)}`);
+  const humanIns = existsSync(join(dir, 'items_human_ins.json'))
+    ? join(dir, 'items_human_ins.json')
+    : undefined;
   return { items, insV2, humanIns };
 }
 
 function* fileEntries(file: string): Iterable<[string, unknown, RecordOrigin]> {
   const entries: Array<[string, unknown, RecordOrigin]> = [];
-  forEachJsonEntry(file, 'object', (e) => entries.push([e.key as string, e.value, { source: file, index: e.index, line: e.line, key: e.key }]));
+  forEachJsonEntry(file, 'object', (e) =>
+    entries.push([
+      e.key as string,
+      e.value,
+      { source: file, index: e.index, line: e.line, key: e.key },
+    ]),
+  );
   yield* entries;
 }
 
 /** `load_products` from the official files. */
 export function loadProductsFromFiles(files: OfficialFiles, options: LoadOptions): Product[] {
   if (options.goals === 'human' && !files.humanIns) {
-    throw new UserError(`${dirname(files.items)}: human goals need items_human_ins.json next to ${basename(files.items)}`);
+    throw new UserError(
+      `${dirname(files.items)}: human goals need items_human_ins.json next to ${basename(files.items)}`,
+    );
   }
   const ins = insV2Table(fileEntries(files.insV2));
-  const human = options.goals === 'human' && files.humanIns ? humanInsTable(fileEntries(files.humanIns)) : undefined;
+  const human =
+    options.goals === 'human' && files.humanIns
+      ? humanInsTable(fileEntries(files.humanIns))
+      : undefined;
   const builder = new ProductBuilder(ins, human, options);
-  forEachJsonEntry(files.items, 'array', (e) => builder.add(e.value, { source: files.items, index: e.index, line: e.line }));
+  forEachJsonEntry(files.items, 'array', (e) =>
+    builder.add(e.value, { source: files.items, index: e.index, line: e.line }),
+  );
   return builder.products;
 }

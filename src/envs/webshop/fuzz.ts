@@ -55,7 +55,12 @@ function findLongestMatch(
     bestj--;
     bestsize++;
   }
-  while (besti + bestsize < ahi && bestj + bestsize < bhi && a[besti + bestsize] === b[bestj + bestsize]) bestsize++;
+  while (
+    besti + bestsize < ahi &&
+    bestj + bestsize < bhi &&
+    a[besti + bestsize] === b[bestj + bestsize]
+  )
+    bestsize++;
   return [besti, bestj, bestsize];
 }
 
@@ -115,15 +120,27 @@ function byCodePoint(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-export function tokenSetRatio(s1: string | readonly string[], s2: string | readonly string[]): number {
+export function tokenSetRatio(
+  s1: string | readonly string[],
+  s2: string | readonly string[],
+): number {
   const p1 = fullProcess(pyStr(s1));
   const p2 = fullProcess(pyStr(s2));
   if (!p1 || !p2) return 0;
   const t1 = new Set(p1.split(/\s+/));
   const t2 = new Set(p2.split(/\s+/));
-  const sect = [...t1].filter((t) => t2.has(t)).sort(byCodePoint).join(' ');
-  const d1 = [...t1].filter((t) => !t2.has(t)).sort(byCodePoint).join(' ');
-  const d2 = [...t2].filter((t) => !t1.has(t)).sort(byCodePoint).join(' ');
+  const sect = [...t1]
+    .filter((t) => t2.has(t))
+    .sort(byCodePoint)
+    .join(' ');
+  const d1 = [...t1]
+    .filter((t) => !t2.has(t))
+    .sort(byCodePoint)
+    .join(' ');
+  const d2 = [...t2]
+    .filter((t) => !t1.has(t))
+    .sort(byCodePoint)
+    .join(' ');
   const c1 = `${sect} ${d1}`.trim();
   const c2 = `${sect} ${d2}`.trim();
   return Math.max(ratio(sect, c1), ratio(sect, c2), ratio(c1, c2));

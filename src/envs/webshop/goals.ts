@@ -81,7 +81,9 @@ export function syntheticGoals(products: readonly Product[], rng: Rng): Goal[] {
     const names = [...byName.keys()].sort();
     for (const combo of cartesian(names.map((n) => byName.get(n) as string[]))) {
       const pairs = combo.map((v, i) => [names[i] as string, v] as const);
-      const optionText = pairs.length ? ` with ${pairs.map(([k, v]) => `${k}: ${v}`).join(', and ')}` : '';
+      const optionText = pairs.length
+        ? ` with ${pairs.map(([k, v]) => `${k}: ${v}`).join(', and ')}`
+        : '';
       goals.push({
         asin: p.asin,
         category: p.category,
@@ -97,12 +99,18 @@ export function syntheticGoals(products: readonly Product[], rng: Rng): Goal[] {
       for (const a of attributes) attrCounts.set(a, (attrCounts.get(a) ?? 0) + 1);
     }
   }
-  for (const g of goals) g.weight = g.attributes.reduce((s, a) => s + 1 / (attrCounts.get(a) as number), 0) / g.attributes.length;
+  for (const g of goals)
+    g.weight =
+      g.attributes.reduce((s, a) => s + 1 / (attrCounts.get(a) as number), 0) / g.attributes.length;
   return goals;
 }
 
 /** Goals in the official `fixed_{i}` order. `seed` drives the price constraints only. */
-export function buildGoals(products: readonly Product[], mode: 'human' | 'synthetic', seed: number | string): Goal[] {
+export function buildGoals(
+  products: readonly Product[],
+  mode: 'human' | 'synthetic',
+  seed: number | string,
+): Goal[] {
   const rng = new Rng(seedFrom('webshop-goal-price', seed));
   const goals = mode === 'human' ? humanGoals(products, rng) : syntheticGoals(products, rng);
   return officialGoalPermutation(goals.length).map((i) => goals[i] as Goal);

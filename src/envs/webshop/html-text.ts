@@ -26,29 +26,90 @@ export const SEP = ' [SEP] ';
 
 const IGNORED_PARENTS = new Set(['style', 'script', 'head', 'title', 'meta']);
 const VOID_ELEMENTS = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'menuitem', 'meta', 'param', 'source',
-  'track', 'wbr', 'basefont', 'bgsound', 'command', 'frame', 'image', 'isindex', 'nextid', 'spacer',
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'menuitem',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'basefont',
+  'bgsound',
+  'command',
+  'frame',
+  'image',
+  'isindex',
+  'nextid',
+  'spacer',
 ]);
 const RAW_TEXT = new Set(['script', 'style']);
 const PRESERVE_WHITESPACE = new Set(['pre', 'textarea']);
 
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', trade: '™', hellip: '…',
-  mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bull: '•', middot: '·', deg: '°',
-  times: '×', divide: '÷', euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', laquo: '«', raquo: '»',
-  rsaquo: '›', lsaquo: '‹', frac12: '½', frac14: '¼', frac34: '¾', plusmn: '±', micro: 'µ', eacute: 'é',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bull: '•',
+  middot: '·',
+  deg: '°',
+  times: '×',
+  divide: '÷',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  laquo: '«',
+  raquo: '»',
+  rsaquo: '›',
+  lsaquo: '‹',
+  frac12: '½',
+  frac14: '¼',
+  frac34: '¾',
+  plusmn: '±',
+  micro: 'µ',
+  eacute: 'é',
 };
 
 /** Decodes character references the way html.parser + BeautifulSoup do for the cases WebShop pages contain. */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z][a-zA-Z0-9]*);?/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    const ch = NAMED_ENTITIES[ref];
-    return ch !== undefined && whole.endsWith(';') ? ch : whole;
-  });
+  return text.replace(
+    /&(#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z][a-zA-Z0-9]*);?/g,
+    (whole, ref: string) => {
+      if (ref[0] === '#') {
+        const code =
+          ref[1] === 'x' || ref[1] === 'X'
+            ? parseInt(ref.slice(2), 16)
+            : parseInt(ref.slice(1), 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      const ch = NAMED_ENTITIES[ref];
+      return ch !== undefined && whole.endsWith(';') ? ch : whole;
+    },
+  );
 }
 
 interface Attrs {
@@ -103,7 +164,10 @@ export function parseWebshopHtml(html: string): ParsedPage {
     const parent = stack[stack.length - 1];
     for (const el of stack) el.text?.push(text);
     if (!parent || IGNORED_PARENTS.has(parent.name)) return;
-    const seg = textSegment(text, stack.some((el) => PRESERVE_WHITESPACE.has(el.name)));
+    const seg = textSegment(
+      text,
+      stack.some((el) => PRESERVE_WHITESPACE.has(el.name)),
+    );
     if (seg !== undefined) segments.push(seg);
   };
   const popTo = (name: string) => {
@@ -162,7 +226,8 @@ export function parseWebshopHtml(html: string): ParsedPage {
       el.text = [];
       linkEntries.push({ kind: 'link', el });
     }
-    if (name === 'input' && (attrs.type ?? '').toLowerCase() === 'radio') radios.push({ name: attrs.name ?? '', value: attrs.value ?? '' });
+    if (name === 'input' && (attrs.type ?? '').toLowerCase() === 'radio')
+      radios.push({ name: attrs.name ?? '', value: attrs.value ?? '' });
     if (RAW_TEXT.has(name)) {
       const close = html.toLowerCase().indexOf(`</${name}`, i);
       const end = close < 0 ? n : close;
@@ -180,7 +245,10 @@ export function parseWebshopHtml(html: string): ParsedPage {
   flushText();
 
   // find_all(class_='btn') + find_all(class_='product-link'): buttons first, then links.
-  const ordered = [...linkEntries.filter((e) => e.kind === 'button'), ...linkEntries.filter((e) => e.kind === 'link')];
+  const ordered = [
+    ...linkEntries.filter((e) => e.kind === 'button'),
+    ...linkEntries.filter((e) => e.kind === 'link'),
+  ];
   const keys = new Map<string, true>();
   for (const e of ordered) keys.set((e.el.text ?? []).join('').toLowerCase(), true);
   for (const r of radios) keys.set(r.value, true);
@@ -188,7 +256,9 @@ export function parseWebshopHtml(html: string): ParsedPage {
     segments,
     clickables: [...keys.keys()],
     radios,
-    productLinks: linkEntries.filter((e) => e.kind === 'link').map((e) => (e.el.text ?? []).join('').toLowerCase()),
+    productLinks: linkEntries
+      .filter((e) => e.kind === 'link')
+      .map((e) => (e.el.text ?? []).join('').toLowerCase()),
   };
 }
 

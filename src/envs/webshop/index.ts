@@ -29,19 +29,31 @@ export interface WebshopExtraOptions {
   showAttrs?: boolean;
 }
 
-async function builtinProducts(spec: string, goals: GoalMode): Promise<{ products: Product[]; source: string }> {
+async function builtinProducts(
+  spec: string,
+  goals: GoalMode,
+): Promise<{ products: Product[]; source: string }> {
   const m = /^builtin:shop(?::(\d+))?$/.exec(spec);
-  if (!m) throw new UserError(`--data ${spec}: unknown built-in data (WebShop has builtin:shop or builtin:shop:N)`);
+  if (!m)
+    throw new UserError(
+      `--data ${spec}: unknown built-in data (WebShop has builtin:shop or builtin:shop:N)`,
+    );
   const n = m[1] === undefined ? DEFAULT_BUILTIN_PRODUCTS : Number(m[1]);
   if (!(n > 0)) throw new UserError(`--data ${spec}: N must be at least 1`);
   const { generateShopCatalog } = await import('./catalog/generate.js');
   const raw = generateShopCatalog({ n, seed: 0 });
   const source = `builtin:shop:${n}`;
-  return { products: loadProductsFromValues(raw, { goals, priceSeed: CATALOGUE_SEED }, source), source };
+  return {
+    products: loadProductsFromValues(raw, { goals, priceSeed: CATALOGUE_SEED }, source),
+    source,
+  };
 }
 
 /** Builds the catalogue (products, goals, search index on first use) for `--data`. */
-export async function loadWebshopCatalog(data: string | undefined, extra: WebshopExtraOptions = {}): Promise<WebshopCatalog> {
+export async function loadWebshopCatalog(
+  data: string | undefined,
+  extra: WebshopExtraOptions = {},
+): Promise<WebshopCatalog> {
   const goals = extra.goals ?? 'human';
   if (data === undefined || data.startsWith('builtin:')) {
     const { products, source } = await builtinProducts(data ?? 'builtin:shop', goals);
@@ -52,9 +64,18 @@ export async function loadWebshopCatalog(data: string | undefined, extra: Websho
   return new WebshopCatalog(products, { source: files.items, goalMode: goals }, CATALOGUE_SEED);
 }
 
-function splitsFor(catalog: WebshopCatalog, data: string | undefined, extra: WebshopExtraOptions): Record<string, string[]> {
+function splitsFor(
+  catalog: WebshopCatalog,
+  data: string | undefined,
+  extra: WebshopExtraOptions,
+): Record<string, string[]> {
   const ids = catalog.taskIds();
-  if (ids.length === FULL_CATALOGUE_GOALS && catalog.info.goalMode === 'human' && data && !data.startsWith('builtin:')) {
+  if (
+    ids.length === FULL_CATALOGUE_GOALS &&
+    catalog.info.goalMode === 'human' &&
+    data &&
+    !data.startsWith('builtin:')
+  ) {
     const base = data.endsWith('.json') ? dirname(data) : data;
     const folders = extra.splitsDir ? [extra.splitsDir] : [join(base, 'splits'), base];
     const found = findPaperSplits(folders);
@@ -69,13 +90,17 @@ function splitsFor(catalog: WebshopCatalog, data: string | undefined, extra: Web
   return seededSplits(ids);
 }
 
-export async function createWebshopBundle(options: EnvOptions, extra: WebshopExtraOptions = {}): Promise<EnvBundle> {
+export async function createWebshopBundle(
+  options: EnvOptions,
+  extra: WebshopExtraOptions = {},
+): Promise<EnvBundle> {
   if (options.webshopUrl) {
     const { createRemoteWebshopEnv } = await import('./remote/env.js');
     return createRemoteWebshopEnv(options.webshopUrl, options);
   }
   const catalog = await loadWebshopCatalog(options.data, extra);
-  if (catalog.goals.length === 0) throw new UserError(`${catalog.info.source}: no ${catalog.info.goalMode} goals in this data`);
+  if (catalog.goals.length === 0)
+    throw new UserError(`${catalog.info.source}: no ${catalog.info.goalMode} goals in this data`);
   const env = new WebshopEnv(catalog, { showAttrs: extra.showAttrs, seed: options.seed });
   const ids = catalog.taskIds();
   return {

@@ -72,7 +72,9 @@ export function forEachJsonEntry(
         value = JSON.parse(text);
       }
     } catch (err) {
-      throw new UserError(`${file}: line ${entryLine}, record ${index}: not valid JSON (${(err as Error).message})`);
+      throw new UserError(
+        `${file}: line ${entryLine}, record ${index}: not valid JSON (${(err as Error).message})`,
+      );
     }
     onEntry({ key, value, index, line: entryLine });
     index++;
@@ -92,7 +94,10 @@ export function forEachJsonEntry(
           continue;
         }
         if (closed) {
-          if (!isSpace(b)) throw new UserError(`${file}: line ${line}: unexpected text after the top-level JSON ${top}`);
+          if (!isSpace(b))
+            throw new UserError(
+              `${file}: line ${line}: unexpected text after the top-level JSON ${top}`,
+            );
           continue;
         }
         if (top === undefined) {
@@ -100,7 +105,10 @@ export function forEachJsonEntry(
           if (b === 0x5b) top = 'array';
           else if (b === 0x7b) top = 'object';
           else throw new UserError(`${file}: line ${line}: expected a JSON ${expect}`);
-          if (top !== expect) throw new UserError(`${file}: expected a JSON ${expect} at the top level, found an ${top}`);
+          if (top !== expect)
+            throw new UserError(
+              `${file}: expected a JSON ${expect} at the top level, found an ${top}`,
+            );
           depth = 1;
           continue;
         }
@@ -139,6 +147,7 @@ export function forEachJsonEntry(
     closeSync(fd);
   }
   if (top === undefined) throw new UserError(`${file}: empty file, expected a JSON ${expect}`);
-  if (!closed) throw new UserError(`${file}: line ${line}: the JSON ${top} is not closed (truncated file?)`);
+  if (!closed)
+    throw new UserError(`${file}: line ${line}: the JSON ${top} is not closed (truncated file?)`);
   return index;
 }

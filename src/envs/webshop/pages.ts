@@ -11,7 +11,8 @@ import type { Product } from './products.js';
 export type SubPage = 'Description' | 'Features' | 'Reviews' | 'Attributes';
 export const SUB_PAGES: readonly SubPage[] = ['Description', 'Features', 'Reviews', 'Attributes'];
 
-export type Clickable = { kind: 'button' } | { kind: 'asin'; asin: string } | { kind: 'option'; name: string };
+export type Clickable =
+  { kind: 'button' } | { kind: 'asin'; asin: string } | { kind: 'option'; name: string };
 
 export interface RenderedPage {
   segments: string[];
@@ -52,10 +53,20 @@ function header(instruction: string): PageBuilder {
 }
 
 export function renderInit(instruction: string): RenderedPage {
-  return new PageBuilder().text('WebShop').text('Instruction:').text(instruction).button(BUTTON.search).done();
+  return new PageBuilder()
+    .text('WebShop')
+    .text('Instruction:')
+    .text(instruction)
+    .button(BUTTON.search)
+    .done();
 }
 
-export function renderResults(instruction: string, page: number, total: number, products: readonly Product[]): RenderedPage {
+export function renderResults(
+  instruction: string,
+  page: number,
+  total: number,
+  products: readonly Product[],
+): RenderedPage {
   const b = header(instruction).text(`Page ${page} (Total results: ${total})`);
   if (page > 1) b.button(BUTTON.prev);
   b.button(BUTTON.next);
@@ -66,7 +77,11 @@ export function renderResults(instruction: string, page: number, total: number, 
   return b.done();
 }
 
-export function renderItem(instruction: string, product: Product, showAttrs: boolean): RenderedPage {
+export function renderItem(
+  instruction: string,
+  product: Product,
+  showAttrs: boolean,
+): RenderedPage {
   const b = header(instruction).button(BUTTON.prev);
   const radios: Array<[string, string]> = [];
   for (const option of product.options) {
@@ -110,7 +125,11 @@ export function flaskToJson(obj: Readonly<Record<string, string>>): string {
  * The done page as the text env renders it: most debug fields are None (rendered "None")
  * or empty, then the score as Python prints a float.
  */
-export function renderDone(asin: string, options: Readonly<Record<string, string>>, reward: number): RenderedPage {
+export function renderDone(
+  asin: string,
+  options: Readonly<Record<string, string>>,
+  reward: number,
+): RenderedPage {
   const b = new PageBuilder()
     .text('Thank you for shopping with us!')
     .text('Your code: ')
@@ -121,10 +140,27 @@ export function renderDone(asin: string, options: Readonly<Record<string, string
     .text(asin)
     .text('options')
     .text(flaskToJson(options));
-  for (const label of ['attrs', 'category', 'query', 'product category']) b.text(label).text('None');
+  for (const label of ['attrs', 'category', 'query', 'product category'])
+    b.text(label).text('None');
   b.text('Target');
-  for (const label of ['asin', 'options', 'attrs', 'price upper', 'instuction text', 'category', 'product category', 'query']) b.text(label);
-  b.text('Goal ').text('None').text('Reward').text('Your score (min 0.0, max 1.0)').text(pyFloat(reward)).text('Reward Details ').text('None');
+  for (const label of [
+    'asin',
+    'options',
+    'attrs',
+    'price upper',
+    'instuction text',
+    'category',
+    'product category',
+    'query',
+  ])
+    b.text(label);
+  b.text('Goal ')
+    .text('None')
+    .text('Reward')
+    .text('Your score (min 0.0, max 1.0)')
+    .text(pyFloat(reward))
+    .text('Reward Details ')
+    .text('None');
   return b.done();
 }
 

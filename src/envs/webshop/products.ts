@@ -74,27 +74,38 @@ function where(origin: RecordOrigin): string {
   return `${origin.source}: ${line}record ${origin.index}${key}`;
 }
 
-export function validateRecord<T extends z.ZodType>(schema: T, value: unknown, origin: RecordOrigin): z.output<T> {
+export function validateRecord<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  origin: RecordOrigin,
+): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const first = result.error.issues[0];
-    throw new UserError(`${where(origin)}: field ${first ? `${formatPath(first.path)}: ${first.message}` : 'invalid'}`);
+    throw new UserError(
+      `${where(origin)}: field ${first ? `${formatPath(first.path)}: ${first.message}` : 'invalid'}`,
+    );
   }
   return result.data;
 }
 
 /** Parses `pricing` as load_products does; throws an Error (message only) on a malformed piece. */
-export function parsePricing(pricing: string | null | undefined): { pricing: number[]; priceTag: string } {
+export function parsePricing(pricing: string | null | undefined): {
+  pricing: number[];
+  priceTag: string;
+} {
   if (!pricing) return { pricing: [100.0], priceTag: '$100.0' };
   const pieces = pricing.split('$').slice(1);
   const numbers = pieces.map((piece) => {
     const kept = piece.replace(/[^0-9.]/g, '');
     const value = /^(?:\d+\.?\d*|\.\d+)$/.test(kept) ? Number(kept) : NaN;
-    if (!Number.isFinite(value)) throw new Error(`cannot read the price "${piece}" in "${pricing}"`);
+    if (!Number.isFinite(value))
+      throw new Error(`cannot read the price "${piece}" in "${pricing}"`);
     return value;
   });
   if (numbers.length === 0) throw new Error(`no "$" price in "${pricing}"`);
-  if (numbers.length === 1) return { pricing: numbers, priceTag: `$${pyFloat(numbers[0] as number)}` };
+  if (numbers.length === 1)
+    return { pricing: numbers, priceTag: `$${pyFloat(numbers[0] as number)}` };
   const [a, b] = numbers as [number, number];
   return { pricing: [a, b], priceTag: `$${pyFloat(a)} to $${pyFloat(b)}` };
 }
@@ -135,13 +146,18 @@ export class ProductBuilder {
     try {
       parsed = parsePricing(raw.pricing);
     } catch (err) {
-      throw new UserError(`${where({ ...origin, key: asin })}: field pricing: ${(err as Error).message}`);
+      throw new UserError(
+        `${where({ ...origin, key: asin })}: field pricing: ${(err as Error).message}`,
+      );
     }
     const options = new Map<string, string[]>();
     if (raw.customization_options) {
       for (const [name, contents] of Object.entries(raw.customization_options)) {
         if (contents === null) continue;
-        options.set(name.toLowerCase(), contents.map((c) => normalizeOptionValue(c.value)));
+        options.set(
+          name.toLowerCase(),
+          contents.map((c) => normalizeOptionValue(c.value)),
+        );
       }
     }
     const ins = this.insV2.get(asin);
@@ -150,7 +166,9 @@ export class ProductBuilder {
       name: raw.name,
       title: raw.name,
       description: raw.full_description,
-      bulletPoints: Array.isArray(raw.small_description) ? raw.small_description : [raw.small_description],
+      bulletPoints: Array.isArray(raw.small_description)
+        ? raw.small_description
+        : [raw.small_description],
       priceTag: parsed.priceTag,
       pricing: parsed.pricing,
       hiddenPrice: this.hiddenPrice(parsed.pricing),
@@ -180,33 +198,50 @@ export class ProductBuilder {
 }
 
 /** Validates an items_ins_v2 table (ASIN -> record). */
-export function insV2Table(entries: Iterable<[string, unknown, RecordOrigin]>): Map<string, RawInsV2> {
+export function insV2Table(
+  entries: Iterable<[string, unknown, RecordOrigin]>,
+): Map<string, RawInsV2> {
   const out = new Map<string, RawInsV2>();
-  for (const [asin, value, origin] of entries) out.set(asin, validateRecord(rawInsV2Schema, value, origin));
+  for (const [asin, value, origin] of entries)
+    out.set(asin, validateRecord(rawInsV2Schema, value, origin));
   return out;
 }
 
 /** Validates an items_human_ins table (ASIN -> list of instructions). */
-export function humanInsTable(entries: Iterable<[string, unknown, RecordOrigin]>): Map<string, RawHumanInstruction[]> {
+export function humanInsTable(
+  entries: Iterable<[string, unknown, RecordOrigin]>,
+): Map<string, RawHumanInstruction[]> {
   const out = new Map<string, RawHumanInstruction[]>();
-  for (const [asin, value, origin] of entries) out.set(asin, validateRecord(rawHumanInsSchema, value, origin));
+  for (const [asin, value, origin] of entries)
+    out.set(asin, validateRecord(rawHumanInsSchema, value, origin));
   return out;
 }
 
-function* objectEntries(obj: Readonly<Record<string, unknown>>, source: string): Iterable<[string, unknown, RecordOrigin]> {
+function* objectEntries(
+  obj: Readonly<Record<string, unknown>>,
+  source: string,
+): Iterable<[string, unknown, RecordOrigin]> {
   let index = 0;
-  for (const [key, value] of Object.entries(obj)) yield [key, value, { source, index: index++, key }];
+  for (const [key, value] of Object.entries(obj))
+    yield [key, value, { source, index: index++, key }];
 }
 
 /** load_products over already-parsed raw structures (e.g. from the built-in generator). */
 export function loadProductsFromValues(
-  raw: { items: readonly unknown[]; insV2: Readonly<Record<string, unknown>>; humanIns?: Readonly<Record<string, unknown>> },
+  raw: {
+    items: readonly unknown[];
+    insV2: Readonly<Record<string, unknown>>;
+    humanIns?: Readonly<Record<string, unknown>>;
+  },
   options: LoadOptions,
   source = 'catalogue',
 ): Product[] {
   const ins = insV2Table(objectEntries(raw.insV2, `${source} items_ins_v2`));
-  const human = raw.humanIns ? humanInsTable(objectEntries(raw.humanIns, `${source} items_human_ins`)) : undefined;
-  if (options.goals === 'human' && !human) throw new UserError(`${source}: human goals need items_human_ins`);
+  const human = raw.humanIns
+    ? humanInsTable(objectEntries(raw.humanIns, `${source} items_human_ins`))
+    : undefined;
+  if (options.goals === 'human' && !human)
+    throw new UserError(`${source}: human goals need items_human_ins`);
   const builder = new ProductBuilder(ins, human, options);
   raw.items.forEach((item, index) => builder.add(item, { source: `${source} items`, index }));
   return builder.products;

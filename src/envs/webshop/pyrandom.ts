@@ -13,7 +13,8 @@ export class PyRandom {
 
   /** Like `random.seed(n)` for a non-negative integer n below 2**32. */
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`PyRandom seed must be a 32-bit unsigned integer, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new RangeError(`PyRandom seed must be a 32-bit unsigned integer, got ${seed}`);
     this.initByArray([seed]);
   }
 
@@ -34,7 +35,8 @@ export class PyRandom {
     let j = 0;
     for (let k = Math.max(N, key.length); k > 0; k--) {
       const prev = mt[i - 1] as number;
-      mt[i] = ((mt[i] as number) ^ Math.imul(prev ^ (prev >>> 30), 1664525)) + (key[j] as number) + j;
+      mt[i] =
+        ((mt[i] as number) ^ Math.imul(prev ^ (prev >>> 30), 1664525)) + (key[j] as number) + j;
       i++;
       j++;
       if (i >= N) {

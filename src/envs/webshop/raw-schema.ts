@@ -16,7 +16,11 @@ export const rawItemSchema = z.looseObject({
   full_description: z.string(),
   small_description: z.union([z.array(z.string()), z.string()]),
   pricing: z.string().nullish(),
-  customization_options: z.union([z.literal(''), z.null(), z.record(z.string(), z.array(optionValue).nullable())]),
+  customization_options: z.union([
+    z.literal(''),
+    z.null(),
+    z.record(z.string(), z.array(optionValue).nullable()),
+  ]),
   images: z.array(z.string()),
   category: z.string(),
   query: z.string(),

@@ -29,7 +29,20 @@ export interface GoalInfo {
   priceUpper: number;
 }
 
-const TITLE_STOP_WORDS = new Set([...LUCENE_ENGLISH_STOP_WORDS, 'from', 'off', 'up', 'down', 'over', 'under', 'per', 'via', 'vs', 'w', 'without']);
+const TITLE_STOP_WORDS = new Set([
+  ...LUCENE_ENGLISH_STOP_WORDS,
+  'from',
+  'off',
+  'up',
+  'down',
+  'over',
+  'under',
+  'per',
+  'via',
+  'vs',
+  'w',
+  'without',
+]);
 const TITLE_TOKEN = /[A-Za-z0-9]+(?:[.'-][A-Za-z0-9]+)*/g;
 
 /** H1: the lower-cased content words of a product name (stand-in for spaCy NOUN/PROPN tokens), with duplicates. */
@@ -49,7 +62,10 @@ export interface TypeReward {
   titleScore: number;
 }
 
-export function typeReward(purchased: Pick<PurchasedInfo, 'query' | 'productCategory' | 'name'>, goal: Pick<GoalInfo, 'query' | 'productCategory' | 'name'>): TypeReward {
+export function typeReward(
+  purchased: Pick<PurchasedInfo, 'query' | 'productCategory' | 'name'>,
+  goal: Pick<GoalInfo, 'query' | 'productCategory' | 'name'>,
+): TypeReward {
   const queryMatch = purchased.query === goal.query;
   const levels = (s: string) => new Set(s.split('›').map((x) => x.trim()));
   const goalLevels = levels(goal.productCategory);
@@ -57,7 +73,10 @@ export function typeReward(purchased: Pick<PurchasedInfo, 'query' | 'productCate
   const categoryMatch = shared >= 2;
   const bought = new Set(titleWords(purchased.name));
   const wanted = titleWords(goal.name);
-  const titleScore = wanted.length === 0 ? 0.2 : [...new Set(wanted)].filter((w) => bought.has(w)).length / wanted.length;
+  const titleScore =
+    wanted.length === 0
+      ? 0.2
+      : [...new Set(wanted)].filter((w) => bought.has(w)).length / wanted.length;
   let rType = 1.0;
   if (!(queryMatch || categoryMatch || titleScore > 0.2)) rType = 0.5;
   if (titleScore < 0.1) rType = 0.1;
@@ -69,7 +88,10 @@ function joinedBullets(b: readonly string[] | string): string {
   return typeof b === 'string' ? Array.from(b).join(' ') : b.join(' ');
 }
 
-export function attributeReward(purchased: Pick<PurchasedInfo, 'attributes' | 'title' | 'bulletPoints' | 'description'>, goalAttributes: readonly string[]): { rAttr: number; matches: number } {
+export function attributeReward(
+  purchased: Pick<PurchasedInfo, 'attributes' | 'title' | 'bulletPoints' | 'description'>,
+  goalAttributes: readonly string[],
+): { rAttr: number; matches: number } {
   let matches = 0;
   let lowered: [string, string, string] | undefined;
   for (const g of goalAttributes) {
@@ -77,14 +99,21 @@ export function attributeReward(purchased: Pick<PurchasedInfo, 'attributes' | 't
       matches++;
       continue;
     }
-    lowered ??= [purchased.title.toLowerCase(), joinedBullets(purchased.bulletPoints).toLowerCase(), purchased.description.toLowerCase()];
+    lowered ??= [
+      purchased.title.toLowerCase(),
+      joinedBullets(purchased.bulletPoints).toLowerCase(),
+      purchased.description.toLowerCase(),
+    ];
     if (lowered.some((text) => text.includes(g))) matches++;
   }
   return { rAttr: matches / goalAttributes.length, matches };
 }
 
 /** Each goal option counts once if any purchased option value fuzzily matches it (after colour normalisation). */
-export function optionReward(purchasedOptions: readonly string[], goalOptions: readonly GoalOption[]): { rOption: number | null; matches: number } {
+export function optionReward(
+  purchasedOptions: readonly string[],
+  goalOptions: readonly GoalOption[],
+): { rOption: number | null; matches: number } {
   const bought = purchasedOptions.map((o) => normalizeColor(o));
   const wanted = goalOptions.map((o) => normalizeColor(o));
   let matches = 0;
@@ -98,11 +127,19 @@ export interface RewardInfo extends TypeReward {
   rPrice: number;
 }
 
-export function getReward(purchased: PurchasedInfo, goal: GoalInfo, price: number, options: Readonly<Record<string, string>>): { reward: number; info: RewardInfo } {
+export function getReward(
+  purchased: PurchasedInfo,
+  goal: GoalInfo,
+  price: number,
+  options: Readonly<Record<string, string>>,
+): { reward: number; info: RewardInfo } {
   const type = typeReward(purchased, goal);
   const rPrice = price <= goal.priceUpper ? 1 : 0;
   const attr = attributeReward(purchased, goal.attributes);
   const opt = optionReward(Object.values(options), goal.goalOptions);
-  const total = ((attr.matches + opt.matches + rPrice) / (goal.attributes.length + goal.goalOptions.length + 1)) * type.rType;
+  const total =
+    ((attr.matches + opt.matches + rPrice) /
+      (goal.attributes.length + goal.goalOptions.length + 1)) *
+    type.rType;
   return { reward: total, info: { ...type, rAttr: attr.rAttr, rOption: opt.rOption, rPrice } };
 }

@@ -26,7 +26,12 @@ export function documentText(p: Product): string {
 }
 
 export class SearchEngine {
-  private readonly index = new Bm25Index({ k1: 0.9, b: 0.4, scoredLength: luceneQuantizedLength, float32: true });
+  private readonly index = new Bm25Index({
+    k1: 0.9,
+    b: 0.4,
+    scoredLength: luceneQuantizedLength,
+    float32: true,
+  });
   private readonly byAsin = new Map<string, Product>();
   private attributeIndex: Map<string, Set<string>> | undefined;
   private readonly cache = new Map<string, readonly Product[]>();
@@ -48,7 +53,9 @@ export class SearchEngine {
 
   /** BM25 top 50 for a free-text query; ties by ASIN. */
   bm25(query: string): Product[] {
-    return this.index.search(analyzeEnglish(query), SEARCH_RETURN_N).flatMap((h) => this.byAsin.get(h.id) ?? []);
+    return this.index
+      .search(analyzeEnglish(query), SEARCH_RETURN_N)
+      .flatMap((h) => this.byAsin.get(h.id) ?? []);
   }
 
   /**

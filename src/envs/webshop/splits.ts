@@ -13,7 +13,9 @@ export const FULL_CATALOGUE_GOALS = 12087;
 const indexList = z.array(z.number().int().nonnegative());
 
 /** Looks for paper_{train,test}_indices.json in the given folders (first hit wins). */
-export function findPaperSplits(folders: readonly string[]): { train: string; test: string } | undefined {
+export function findPaperSplits(
+  folders: readonly string[],
+): { train: string; test: string } | undefined {
   for (const dir of folders) {
     const train = join(dir, 'paper_train_indices.json');
     const test = join(dir, 'paper_test_indices.json');
@@ -22,12 +24,16 @@ export function findPaperSplits(folders: readonly string[]): { train: string; te
   return undefined;
 }
 
-export function paperSplits(files: { train: string; test: string }, goalCount: number): Record<string, string[]> {
+export function paperSplits(
+  files: { train: string; test: string },
+  goalCount: number,
+): Record<string, string[]> {
   const test = readJsonFile(files.test, indexList);
   const testSet = new Set(test);
   const train = readJsonFile(files.train, indexList).filter((i) => !testSet.has(i));
   const bad = [...train, ...test].find((i) => i >= goalCount);
-  if (bad !== undefined) throw new Error(`split index ${bad} is out of range for ${goalCount} goals`);
+  if (bad !== undefined)
+    throw new Error(`split index ${bad} is out of range for ${goalCount} goals`);
   return { train: train.map((i) => `fixed_${i}`), test: test.map((i) => `fixed_${i}`) };
 }
 

@@ -138,7 +138,11 @@ function writeValue(sink: ByteSink, v: MetadataValue): void {
 }
 
 /** Writes a GGUF file; tensor data is streamed after the header so large models need no second copy. */
-export function writeGguf(path: string, metadata: ReadonlyArray<[string, MetadataValue]>, tensors: readonly TensorSpec[]): void {
+export function writeGguf(
+  path: string,
+  metadata: ReadonlyArray<[string, MetadataValue]>,
+  tensors: readonly TensorSpec[],
+): void {
   const head = new ByteSink();
   head.u32(GGUF_MAGIC);
   head.u32(GGUF_VERSION);
@@ -152,7 +156,10 @@ export function writeGguf(path: string, metadata: ReadonlyArray<[string, Metadat
   const offsets: number[] = [];
   for (const t of tensors) {
     const elements = t.dims.reduce((a, b) => a * b, 1);
-    if (elements !== t.data.length) throw new Error(`tensor ${t.name}: dims ${t.dims.join('x')} need ${elements} values, got ${t.data.length}`);
+    if (elements !== t.data.length)
+      throw new Error(
+        `tensor ${t.name}: dims ${t.dims.join('x')} need ${elements} values, got ${t.data.length}`,
+      );
     head.string(t.name);
     head.u32(t.dims.length);
     for (const d of t.dims) head.u64(d);

@@ -36,9 +36,41 @@ export interface LoraOptions {
   weightScale?: number;
 }
 
-const SPECIALS = ['<|user|>', '<|assistant|>', '<|system|>', '<|end|>', '<|im_start|>', '<|im_end|>'];
-const WORDS = ['Thought', 'Action', 'Observation', 'Question', 'Search', 'Lookup', 'Finish', 'search', 'click', 'think', 'the', 'of', 'and', 'to', 'is', 'in', 'OK', 'Paris', 'France', 'answer', 'need', 'find', 'buy'];
-const CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?()[]{}-_\'"/$%&*+=<>@#|';
+const SPECIALS = [
+  '<|user|>',
+  '<|assistant|>',
+  '<|system|>',
+  '<|end|>',
+  '<|im_start|>',
+  '<|im_end|>',
+];
+const WORDS = [
+  'Thought',
+  'Action',
+  'Observation',
+  'Question',
+  'Search',
+  'Lookup',
+  'Finish',
+  'search',
+  'click',
+  'think',
+  'the',
+  'of',
+  'and',
+  'to',
+  'is',
+  'in',
+  'OK',
+  'Paris',
+  'France',
+  'answer',
+  'need',
+  'find',
+  'buy',
+];
+const CHARS =
+  'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?()[]{}-_\'"/$%&*+=<>@#|';
 
 export const CHAT_TEMPLATES_JINJA: Record<NonNullable<TinyModelOptions['template']>, string> = {
   phi3:
@@ -125,8 +157,14 @@ export function tinyModelTensors(options: TinyModelOptions): TensorSpec[] {
   const { embedding: e, feedForward: ff, vocabSize: v } = o;
   const kv = (e / o.heads) * o.headsKv;
   // Scale each matrix by 1/sqrt(fan-in) so activations neither vanish nor explode.
-  const w = (name: string, nIn: number, nOut: number): TensorSpec => ({ name, dims: [nIn, nOut], data: uniform(rng.fork(name), nIn * nOut, o.weightScale * Math.sqrt(3 / nIn) * 2) });
-  const tensors: TensorSpec[] = [{ name: 'token_embd.weight', dims: [e, v], data: uniform(rng.fork('embd'), e * v, 1) }];
+  const w = (name: string, nIn: number, nOut: number): TensorSpec => ({
+    name,
+    dims: [nIn, nOut],
+    data: uniform(rng.fork(name), nIn * nOut, o.weightScale * Math.sqrt(3 / nIn) * 2),
+  });
+  const tensors: TensorSpec[] = [
+    { name: 'token_embd.weight', dims: [e, v], data: uniform(rng.fork('embd'), e * v, 1) },
+  ];
   for (let l = 0; l < o.layers; l++) {
     const b = `blk.${l}`;
     tensors.push(
@@ -148,7 +186,8 @@ export function tinyModelTensors(options: TinyModelOptions): TensorSpec[] {
 export function tinyModelMetadata(options: TinyModelOptions): Array<[string, MetadataValue]> {
   const o = resolved(options);
   const vocab = vocabulary(o.vocabSize);
-  if (vocab.tokens.length !== o.vocabSize) throw new Error(`vocabSize ${o.vocabSize} is below the ${vocab.tokens.length} fixed tokens`);
+  if (vocab.tokens.length !== o.vocabSize)
+    throw new Error(`vocabSize ${o.vocabSize} is below the ${vocab.tokens.length} fixed tokens`);
   const endToken = o.template === 'phi3' ? '<|end|>' : '<|im_end|>';
   return [
     ['general.architecture', { type: 'string', value: 'llama' }],
@@ -193,8 +232,16 @@ export function tinyLoraTensors(model: TinyModelOptions, lora: LoraOptions): Ten
       const name = `blk.${l}.${target}.weight`;
       const [nIn, nOut] = (base.get(name) as TensorSpec).dims as [number, number];
       const scale = lora.weightScale ?? 0.5;
-      out.push({ name: `${name}.lora_a`, dims: [nIn, rank], data: uniform(rng.fork(`${name}.a`), nIn * rank, scale / Math.sqrt(nIn)) });
-      out.push({ name: `${name}.lora_b`, dims: [rank, nOut], data: uniform(rng.fork(`${name}.b`), rank * nOut, scale) });
+      out.push({
+        name: `${name}.lora_a`,
+        dims: [nIn, rank],
+        data: uniform(rng.fork(`${name}.a`), nIn * rank, scale / Math.sqrt(nIn)),
+      });
+      out.push({
+        name: `${name}.lora_b`,
+        dims: [rank, nOut],
+        data: uniform(rng.fork(`${name}.b`), rank * nOut, scale),
+      });
     }
   }
   return out;
@@ -230,7 +277,8 @@ export function writeMergedModel(path: string, model: TinyModelOptions, lora: Lo
     for (let out = 0; out < nOut; out++) {
       for (let i = 0; i < nIn; i++) {
         let delta = 0;
-        for (let k = 0; k < rank; k++) delta += (b.data[out * rank + k] as number) * (a.data[k * nIn + i] as number);
+        for (let k = 0; k < rank; k++)
+          delta += (b.data[out * rank + k] as number) * (a.data[k * nIn + i] as number);
         data[out * nIn + i] = (data[out * nIn + i] as number) + scale * delta;
       }
     }

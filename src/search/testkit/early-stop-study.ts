@@ -26,21 +26,53 @@ const bundle = await createEnvBundle({ env: 'hotpotqa', data: 'builtin:synthetic
 const rows = [];
 for (const run of runs) {
   for (const earlyStop of [false, true]) {
-    const policy = await createPolicy('heuristic', { env: 'hotpotqa', temperature: 1, topP: 0.9, maxTokens: 256, concurrency: 8, timeoutMs: 60_000, maxRetries: 0 });
+    const policy = await createPolicy('heuristic', {
+      env: 'hotpotqa',
+      temperature: 1,
+      topP: 0.9,
+      maxTokens: 256,
+      concurrency: 8,
+      timeoutMs: 60_000,
+      maxRetries: 0,
+    });
     const out = mkdtempSync(join(tmpdir(), 'stepq-early-stop-'));
     try {
       const summary = await collectTrees({
-        env: bundle.env, policy, outDir: out, concurrency: 2,
+        env: bundle.env,
+        policy,
+        outDir: out,
+        concurrency: 2,
         taskIds: bundle.tasks.ids.slice(run.from, run.to + 1),
-        config: { iterations: 30, n: 5, c: 1.41, maxDepth: bundle.env.maxDepth, earlyStop, seed: run.seed },
+        config: {
+          iterations: 30,
+          n: 5,
+          c: 1.41,
+          maxDepth: bundle.env.maxDepth,
+          earlyStop,
+          seed: run.seed,
+        },
       });
       const { trees } = readTreeFolder(out);
-      const treesWithPairs = trees.filter((t) => pairSelections(t, { strategy: 'best-path', minGap: 0 }).length > 0).length;
-      const agreement = await pairAgreement(bundle.env, policy, trees, { strategy: 'best-path', minGap: 0, rollouts: 20, seed: 12345 });
+      const treesWithPairs = trees.filter(
+        (t) => pairSelections(t, { strategy: 'best-path', minGap: 0 }).length > 0,
+      ).length;
+      const agreement = await pairAgreement(bundle.env, policy, trees, {
+        strategy: 'best-path',
+        minGap: 0,
+        rollouts: 20,
+        seed: 12345,
+      });
       rows.push({
-        tasks: `${run.from}-${run.to}`, seed: run.seed, mode: earlyStop ? 'early stop' : 'full budget',
-        solved: summary.solved, llmCalls: summary.llmCalls, pairs: summary.pairsAvailable, 'tasks with pairs': treesWithPairs,
-        'MC agrees': agreement.agree, 'MC ties': agreement.ties, 'MC disagrees': agreement.disagree,
+        tasks: `${run.from}-${run.to}`,
+        seed: run.seed,
+        mode: earlyStop ? 'early stop' : 'full budget',
+        solved: summary.solved,
+        llmCalls: summary.llmCalls,
+        pairs: summary.pairsAvailable,
+        'tasks with pairs': treesWithPairs,
+        'MC agrees': agreement.agree,
+        'MC ties': agreement.ties,
+        'MC disagrees': agreement.disagree,
       });
     } finally {
       rmSync(out, { recursive: true, force: true });

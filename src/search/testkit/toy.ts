@@ -47,7 +47,10 @@ export function createToyEnv(options: ToyEnvOptions = {}): Env<ToyState> & { ste
     async reset(taskId: string) {
       const target = Number(/^t(\d+)(?:-.*)?$/s.exec(taskId)?.[1] ?? NaN);
       if (!Number.isInteger(target)) throw new Error(`toy env: unknown task ${taskId}`);
-      return { state: { pos: 0, target, trail: [0] }, observation: `Task: reach position ${target}, then Finish.` };
+      return {
+        state: { pos: 0, target, trail: [0] },
+        observation: `Task: reach position ${target}, then Finish.`,
+      };
     },
     async step(state: ToyState, action: string): Promise<StepResult<ToyState>> {
       env.steps++;
@@ -57,13 +60,31 @@ export function createToyEnv(options: ToyEnvOptions = {}): Env<ToyState> & { ste
       if (move) {
         next.pos += Number(move[1]);
         next.trail.push(next.pos);
-        return { state: next, observation: `You are at ${next.pos}.`, reward: 0, done: false, valid: true };
+        return {
+          state: next,
+          observation: `You are at ${next.pos}.`,
+          reward: 0,
+          done: false,
+          valid: true,
+        };
       }
       if (action === 'Finish[]') {
         const reward = state.pos === state.target ? 1 : 0;
-        return { state: next, observation: reward ? 'Correct.' : 'Wrong place.', reward, done: true, valid: true };
+        return {
+          state: next,
+          observation: reward ? 'Correct.' : 'Wrong place.',
+          reward,
+          done: true,
+          valid: true,
+        };
       }
-      return { state, observation: `Invalid action: ${action}`, reward: 0, done: false, valid: false };
+      return {
+        state,
+        observation: `Invalid action: ${action}`,
+        reward: 0,
+        done: false,
+        valid: false,
+      };
     },
   };
   return env;
@@ -85,12 +106,18 @@ function randomToyReplies(_messages: readonly Message[], rng: Rng): string[] {
   return rng.shuffle(TOY_ACTIONS);
 }
 
-export function createScriptedPolicy(options: ScriptedPolicyOptions = {}): Policy & { requests: number } {
+export function createScriptedPolicy(
+  options: ScriptedPolicyOptions = {},
+): Policy & { requests: number } {
   const script = options.script ?? randomToyReplies;
   const policy = {
     name: options.name ?? 'scripted',
     requests: 0,
-    async propose(messages: readonly Message[], n: number, { seed }: { seed: number }): Promise<PolicyReply> {
+    async propose(
+      messages: readonly Message[],
+      n: number,
+      { seed }: { seed: number },
+    ): Promise<PolicyReply> {
       policy.requests++;
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
       if (options.failOn && messages.some((m) => m.content.includes(options.failOn as string))) {
@@ -100,7 +127,9 @@ export function createScriptedPolicy(options: ScriptedPolicyOptions = {}): Polic
       const candidates: string[] = [];
       for (let i = 0; i < n; i++) {
         const action = replies[i % replies.length] ?? '';
-        candidates.push(action.startsWith('Thought:') ? action : `Thought: step ${i}.\nAction: ${action}`);
+        candidates.push(
+          action.startsWith('Thought:') ? action : `Thought: step ${i}.\nAction: ${action}`,
+        );
       }
       const promptTokens = messages.reduce((s, m) => s + m.content.length, 0);
       return { candidates, usage: { calls: 1, promptTokens, completionTokens: 5 * n } };

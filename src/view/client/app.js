@@ -21,7 +21,11 @@ function useApi(path) {
   const [state, setState] = useState({ path: null, data: null, error: null });
   useEffect(() => {
     let live = true;
-    if (path) api(path).then((data) => live && setState({ path, data, error: null }), (e) => live && setState({ path, data: null, error: e.message }));
+    if (path)
+      api(path).then(
+        (data) => live && setState({ path, data, error: null }),
+        (e) => live && setState({ path, data: null, error: e.message }),
+      );
     return () => (live = false);
   }, [path]);
   return state.path === path ? state : { path, data: null, error: null };
@@ -29,14 +33,16 @@ function useApi(path) {
 
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
-  if (parts[0] === 'task' && parts[1] !== undefined) return { page: 'task', taskId: decodeURIComponent(parts[1]), view: parts[2] || 'tree' };
+  if (parts[0] === 'task' && parts[1] !== undefined)
+    return { page: 'task', taskId: decodeURIComponent(parts[1]), view: parts[2] || 'tree' };
   if (parts[0] === 'training') return { page: 'training' };
   return { page: 'tasks' };
 }
 
 const taskHref = (taskId, view) => `#/task/${encodeURIComponent(taskId)}/${view}`;
 const fmtQ = (q) => (typeof q === 'number' ? q.toFixed(3) : '–');
-const Outcome = ({ ok }) => (ok ? html`<span class="ok">✓</span>` : html`<span class="fail">✗</span>`);
+const Outcome = ({ ok }) =>
+  ok ? html`<span class="ok">✓</span>` : html`<span class="fail">✗</span>`;
 
 function App() {
   const [route, setRoute] = useState(parseHash());
@@ -47,12 +53,13 @@ function App() {
   }, []);
   const summary = useApi('summary');
   const s = summary.data;
-  return html`
-    <header>
+  return html` <header>
       <strong>stepq viewer</strong>
       <a href="#/" class=${route.page === 'tasks' ? 'active' : ''}>Tasks</a>
       <a href="#/training" class=${route.page === 'training' ? 'active' : ''}>Training</a>
-      <span class="dir">${s ? `${s.dir} · ${s.tasks} tasks · ${s.trees} trees · ${s.arms.length} eval arms · ${s.pairs} pairs` : ''}</span>
+      <span class="dir"
+        >${s ? `${s.dir} · ${s.tasks} tasks · ${s.trees} trees · ${s.arms.length} eval arms · ${s.pairs} pairs` : ''}</span
+      >
     </header>
     <main>
       ${summary.error && html`<p class="error">${summary.error}</p>`}
@@ -110,23 +117,40 @@ function TaskList({ summary }) {
   for (let i = first; i <= Math.min(last, (total ?? 0) - 1); i++) {
     const row = pages[Math.floor(i / PAGE)]?.[i % PAGE];
     if (!row) continue;
-    rows.push(html`<${TaskRow} key=${row.taskId} row=${row} top=${i * ROW_HEIGHT + ROW_HEIGHT} arms=${arms} columns=${columns} />`);
+    rows.push(
+      html`<${TaskRow}
+        key=${row.taskId}
+        row=${row}
+        top=${i * ROW_HEIGHT + ROW_HEIGHT}
+        arms=${arms}
+        columns=${columns}
+      />`,
+    );
   }
-  return html`
-    <div class="filters">
-      <input type="search" placeholder="search task id or text" value=${query} onInput=${(e) => setQuery(e.target.value)} />
+  return html` <div class="filters">
+      <input
+        type="search"
+        placeholder="search task id or text"
+        value=${query}
+        onInput=${(e) => setQuery(e.target.value)}
+      />
       <select value=${outcome} onChange=${(e) => setOutcome(e.target.value)}>
-        <option value="">any outcome</option><option value="success">solved / succeeded</option><option value="failure">failed</option>
+        <option value="">any outcome</option>
+        <option value="success">solved / succeeded</option>
+        <option value="failure">failed</option>
       </select>
       <select value=${kind} onChange=${(e) => setKind(e.target.value)}>
-        <option value="">trees and eval</option><option value="tree">with a tree</option><option value="eval">with trajectories</option>
+        <option value="">trees and eval</option>
+        <option value="tree">with a tree</option>
+        <option value="eval">with trajectories</option>
       </select>
       <span class="muted" data-testid="task-count">${total === null ? '…' : `${total} tasks`}</span>
     </div>
     <div class="list" ref=${box} onScroll=${(e) => setScrollTop(e.target.scrollTop)}>
       <div class="spacer" style=${`height:${((total ?? 0) + 1) * ROW_HEIGHT}px`}>
         <div class="row head" style=${`grid-template-columns:${columns}`}>
-          <span>task</span><span>text</span><span>MCTS tree</span>${arms.map((a) => html`<span>${a}</span>`)}<span>pairs</span>
+          <span>task</span><span>text</span
+          ><span>MCTS tree</span>${arms.map((a) => html`<span>${a}</span>`)}<span>pairs</span>
         </div>
         ${rows}
       </div>
@@ -135,13 +159,22 @@ function TaskList({ summary }) {
 
 function TaskRow({ row, top, arms, columns }) {
   const open = () => (location.hash = taskHref(row.taskId, row.tree ? 'tree' : 'trajectory'));
-  return html`<div class="row task-row" style=${`top:${top}px;grid-template-columns:${columns}`} onClick=${open} title=${row.task}>
+  return html`<div
+    class="row task-row"
+    style=${`top:${top}px;grid-template-columns:${columns}`}
+    onClick=${open}
+    title=${row.task}
+  >
     <span>${row.taskId}</span>
     <span>${row.task}</span>
-    <span>${row.tree ? html`<${Outcome} ok=${row.tree.solved} /> ${row.tree.nodes} nodes, ${row.tree.llmCalls ?? '?'} calls` : ''}</span>
+    <span
+      >${row.tree ? html`<${Outcome} ok=${row.tree.solved} /> ${row.tree.nodes} nodes, ${row.tree.llmCalls ?? '?'} calls` : ''}</span
+    >
     ${arms.map((a) => {
       const r = row.runs.find((x) => x.arm === a);
-      return html`<span>${r ? html`<${Outcome} ok=${r.success} /> r ${r.reward.toFixed(2)}, ${r.steps} st, ${r.llmCalls} calls` : ''}</span>`;
+      return html`<span
+        >${r ? html`<${Outcome} ok=${r.success} /> r ${r.reward.toFixed(2)}, ${r.steps} st, ${r.llmCalls} calls` : ''}</span
+      >`;
     })}
     <span>${row.pairs || ''}</span>
   </div>`;
@@ -158,10 +191,11 @@ function TaskPage({ taskId, view }) {
     ['trajectory', 'Trajectories', data.row.runs.length > 0],
     ['pairs', `Pairs (${data.row.pairs})`, data.row.pairs > 0],
   ];
-  return html`
-    <h2>${taskId}</h2>
+  return html` <h2>${taskId}</h2>
     <div class="task-text">${data.task}</div>
-    <nav class="tabs">${tabs.map(([v, label, on]) => html`<a href=${taskHref(taskId, v)} class=${`${v === view ? 'active' : ''} ${on ? '' : 'disabled'}`}>${label}</a>`)}</nav>
+    <nav class="tabs">
+      ${tabs.map(([v, label, on]) => html`<a href=${taskHref(taskId, v)} class=${`${v === view ? 'active' : ''} ${on ? '' : 'disabled'}`}>${label}</a>`)}
+    </nav>
     ${view === 'tree' && (data.hasTree ? html`<${TreeView} taskId=${taskId} />` : html`<p class="muted">No MCTS tree for this task (it was not a train task).</p>`)}
     ${view === 'trajectory' && html`<${Trajectories} taskId=${taskId} />`}
     ${view === 'pairs' && html`<${Pairs} taskId=${taskId} />`}`;
@@ -183,12 +217,22 @@ function TreeView({ taskId }) {
   if (!data) return html`<p>Loading tree…</p>`;
   const { header } = data;
   const ctx = { taskId, range: header.qRange, selected, select: setSelected };
-  return html`
-    <p class="muted">${header.stats.nodes} nodes · ${header.stats.iterationsRun} iterations (${header.stats.stopReason}) · n=${header.n} · solved: ${header.stats.solved ? 'yes' : 'no'} ·
-      best path: ${header.bestPath ? header.bestPath.join('.') || 'root' : 'none'} · colour = Q from ${fmtQ(header.qRange.min)} (red) to ${fmtQ(header.qRange.max)} (green); the outlined path is the best path.</p>
+  return html` <p class="muted">
+      ${header.stats.nodes} nodes · ${header.stats.iterationsRun} iterations
+      (${header.stats.stopReason}) · n=${header.n} · solved: ${header.stats.solved ? 'yes' : 'no'} ·
+      best path: ${header.bestPath ? header.bestPath.join('.') || 'root' : 'none'} · colour = Q from
+      ${fmtQ(header.qRange.min)} (red) to ${fmtQ(header.qRange.max)} (green); the outlined path is
+      the best path.
+    </p>
     <div class="split">
-      <div class="tree" data-testid="tree"><ul><${TreeNodeView} key=${taskId} node=${data.node} ctx=${ctx} /></ul></div>
-      <div class="detail" data-testid="node-detail">${selected === null ? html`<p class="muted">Click a node to see the conversation up to it.</p>` : html`<${NodeDetail} taskId=${taskId} path=${selected} />`}</div>
+      <div class="tree" data-testid="tree">
+        <ul>
+          <${TreeNodeView} key=${taskId} node=${data.node} ctx=${ctx} />
+        </ul>
+      </div>
+      <div class="detail" data-testid="node-detail">
+        ${selected === null ? html`<p class="muted">Click a node to see the conversation up to it.</p>` : html`<${NodeDetail} taskId=${taskId} path=${selected} />`}
+      </div>
     </div>`;
 }
 
@@ -199,8 +243,10 @@ function TreeNodeView({ node, ctx }) {
   const key = node.path.join('.');
   const loadMore = async (offset) => {
     setLoading(true);
-    const r = await api(`tree/${encodeURIComponent(ctx.taskId)}?path=${key}&depth=1&offset=${offset}`);
-    setChildren((old) => [...(offset ? old ?? [] : []), ...(r.node.children ?? [])]);
+    const r = await api(
+      `tree/${encodeURIComponent(ctx.taskId)}?path=${key}&depth=1&offset=${offset}`,
+    );
+    setChildren((old) => [...(offset ? (old ?? []) : []), ...(r.node.children ?? [])]);
     setLoading(false);
   };
   const toggle = async (e) => {
@@ -211,8 +257,12 @@ function TreeNodeView({ node, ctx }) {
   const label = node.depth === 0 ? '(root: the task)' : node.action || '(unreadable reply)';
   const isSelected = ctx.selected !== null && ctx.selected.join('.') === key;
   return html`<li>
-    <div class=${`node-line${node.onBestPath && node.depth > 0 ? ' best' : ''}${isSelected ? ' selected' : ''}`} style=${`background:${qColour(node, ctx.range)}`}
-         data-path=${key || 'root'} onClick=${() => ctx.select(node.path)}>
+    <div
+      class=${`node-line${node.onBestPath && node.depth > 0 ? ' best' : ''}${isSelected ? ' selected' : ''}`}
+      style=${`background:${qColour(node, ctx.range)}`}
+      data-path=${key || 'root'}
+      onClick=${() => ctx.select(node.path)}
+    >
       <span class="toggle" onClick=${toggle}>${node.childCount ? (open ? '▾' : '▸') : '·'}</span>
       <span class="action">${label}</span>
       ${node.depth > 0 && html`<span class="stat">Q ${fmtQ(node.q)}</span><span class="stat">N ${node.visits}</span><span class="stat">r ${node.reward}</span>`}
@@ -222,10 +272,14 @@ function TreeNodeView({ node, ctx }) {
       ${node.childCount > 0 && html`<span class="muted">${node.childCount} children</span>`}
     </div>
     ${node.depth > 0 && html`<div class="obs">${node.observation}${node.observationCut ? ' …' : ''}</div>`}
-    ${open && children && html`<ul>
-      ${children.map((c) => html`<${TreeNodeView} key=${c.path.join('.')} node=${c} ctx=${ctx} />`)}
-      ${children.length < node.childCount && html`<li><button class="more" disabled=${loading} onClick=${() => loadMore(children.length)}>show more (${node.childCount - children.length})</button></li>`}
-    </ul>`}
+    ${
+      open &&
+      children &&
+      html`<ul>
+        ${children.map((c) => html`<${TreeNodeView} key=${c.path.join('.')} node=${c} ctx=${ctx} />`)}
+        ${children.length < node.childCount && html`<li><button class="more" disabled=${loading} onClick=${() => loadMore(children.length)}>show more (${node.childCount - children.length})</button></li>`}
+      </ul>`
+    }
   </li>`;
 }
 
@@ -235,19 +289,49 @@ function NodeDetail({ taskId, path }) {
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>Loading…</p>`;
   const n = data.node;
-  return html`
-    <h3>Node ${key}</h3>
-    <table><tbody>
-      <tr><td>action</td><td class="action">${n.action || '–'}</td></tr>
-      <tr><td>Q (mean return)</td><td>${fmtQ(n.q)}</td></tr>
-      <tr><td>visits</td><td>${n.visits}</td></tr>
-      <tr><td>reward</td><td>${n.reward}</td></tr>
-      <tr><td>state</td><td>${n.terminal ? 'terminal' : n.depthLimited ? 'depth limit' : 'open'}${n.valid ? '' : ', invalid action'}</td></tr>
-      ${n.info && html`<tr><td>info</td><td>${JSON.stringify(n.info)}</td></tr>`}
-    </tbody></table>
+  return html` <h3>Node ${key}</h3>
+    <table>
+      <tbody>
+        <tr>
+          <td>action</td>
+          <td class="action">${n.action || '–'}</td>
+        </tr>
+        <tr>
+          <td>Q (mean return)</td>
+          <td>${fmtQ(n.q)}</td>
+        </tr>
+        <tr>
+          <td>visits</td>
+          <td>${n.visits}</td>
+        </tr>
+        <tr>
+          <td>reward</td>
+          <td>${n.reward}</td>
+        </tr>
+        <tr>
+          <td>state</td>
+          <td>
+            ${n.terminal ? 'terminal' : n.depthLimited ? 'depth limit' : 'open'}${n.valid ? '' : ', invalid action'}
+          </td>
+        </tr>
+        ${
+          n.info &&
+          html`<tr>
+            <td>info</td>
+            <td>${JSON.stringify(n.info)}</td>
+          </tr>`
+        }
+      </tbody>
+    </table>
     <h4>Conversation up to this node (as the Q-value model sees it)</h4>
     <div data-testid="conversation">
-      ${data.conversation.map((m) => html`<div class=${`msg ${m.role}`}><div class="role">${m.role}</div><pre>${m.content}</pre></div>`)}
+      ${data.conversation.map(
+        (m) =>
+          html`<div class=${`msg ${m.role}`}>
+            <div class="role">${m.role}</div>
+            <pre>${m.content}</pre>
+          </div>`,
+      )}
     </div>`;
 }
 
@@ -257,19 +341,45 @@ function Trajectories({ taskId }) {
   const { data, error } = useApi(`trajectories/${encodeURIComponent(taskId)}`);
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>Loading…</p>`;
-  if (data.runs.length === 0) return html`<p class="muted">No eval trajectories for this task (it was a train task).</p>`;
-  return html`<div class="runs" data-testid="trajectories" style=${`grid-template-columns:repeat(${data.runs.length}, minmax(0, 1fr))`}>
-    ${data.runs.map(({ arm, trajectory: t }) => html`<div class="run" data-arm=${arm}>
-      <h3>${arm}</h3>
-      <p><${Outcome} ok=${t.success} /> reward ${t.reward} · ${t.steps.length} steps · ${t.usage.calls} LLM calls${t.depthLimited ? ' · depth limit' : ''}${t.error ? ` · error: ${t.error}` : ''}</p>
-      ${t.steps.map((s) => html`<div class="step">
-        <strong>step ${s.depth + 1}</strong> <span class="muted">${s.candidates.length} candidate${s.candidates.length === 1 ? '' : 's'}</span>
-        <ul class="cands">${s.candidates.map((c, i) => html`<li class=${i === s.chosen ? 'chosen' : ''} title=${c.text}>
-          <span>${i === s.chosen ? '▶' : ' '}</span><span>${c.action || '(unreadable)'}</span><span class="q">${c.q === undefined ? '' : `Q ${fmtQ(c.q)}`}</span></li>`)}</ul>
-        <pre class="muted">${s.observation}</pre>
-        ${s.done && html`<span>done, reward ${s.reward}</span>`}
-      </div>`)}
-    </div>`)}
+  if (data.runs.length === 0)
+    return html`<p class="muted">No eval trajectories for this task (it was a train task).</p>`;
+  return html`<div
+    class="runs"
+    data-testid="trajectories"
+    style=${`grid-template-columns:repeat(${data.runs.length}, minmax(0, 1fr))`}
+  >
+    ${data.runs.map(
+      ({ arm, trajectory: t }) =>
+        html`<div class="run" data-arm=${arm}>
+          <h3>${arm}</h3>
+          <p>
+            <${Outcome} ok=${t.success} /> reward ${t.reward} · ${t.steps.length} steps ·
+            ${t.usage.calls} LLM
+            calls${t.depthLimited ? ' · depth limit' : ''}${t.error ? ` · error: ${t.error}` : ''}
+          </p>
+          ${t.steps.map(
+            (s) =>
+              html`<div class="step">
+                <strong>step ${s.depth + 1}</strong>
+                <span class="muted"
+                  >${s.candidates.length} candidate${s.candidates.length === 1 ? '' : 's'}</span
+                >
+                <ul class="cands">
+                  ${s.candidates.map(
+                    (c, i) =>
+                      html`<li class=${i === s.chosen ? 'chosen' : ''} title=${c.text}>
+                        <span>${i === s.chosen ? '▶' : ' '}</span
+                        ><span>${c.action || '(unreadable)'}</span
+                        ><span class="q">${c.q === undefined ? '' : `Q ${fmtQ(c.q)}`}</span>
+                      </li>`,
+                  )}
+                </ul>
+                <pre class="muted">${s.observation}</pre>
+                ${s.done && html`<span>done, reward ${s.reward}</span>`}
+              </div>`,
+          )}
+        </div>`,
+    )}
   </div>`;
 }
 
@@ -277,9 +387,33 @@ function Pairs({ taskId }) {
   const { data, error } = useApi(`pairs/${encodeURIComponent(taskId)}`);
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>Loading…</p>`;
-  return html`<table class="grid" data-testid="pairs"><thead><tr><th>decision</th><th>depth</th><th>chosen</th><th>Q</th><th>rejected</th><th>Q</th><th>gap</th></tr></thead>
-    <tbody>${data.pairs.map((p) => html`<tr><td>${p.id}</td><td>${p.depth}</td><td><pre>${p.chosen}</pre></td><td>${fmtQ(p.chosenQ)} (N ${p.chosenVisits})</td>
-      <td><pre>${p.rejected}</pre></td><td>${fmtQ(p.rejectedQ)} (N ${p.rejectedVisits})</td><td>${fmtQ(p.gap)}</td></tr>`)}</tbody></table>`;
+  return html`<table class="grid" data-testid="pairs">
+    <thead>
+      <tr>
+        <th>decision</th>
+        <th>depth</th>
+        <th>chosen</th>
+        <th>Q</th>
+        <th>rejected</th>
+        <th>Q</th>
+        <th>gap</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${data.pairs.map(
+        (p) =>
+          html`<tr>
+            <td>${p.id}</td>
+            <td>${p.depth}</td>
+            <td><pre>${p.chosen}</pre></td>
+            <td>${fmtQ(p.chosenQ)} (N ${p.chosenVisits})</td>
+            <td><pre>${p.rejected}</pre></td>
+            <td>${fmtQ(p.rejectedQ)} (N ${p.rejectedVisits})</td>
+            <td>${fmtQ(p.gap)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function Training() {
@@ -287,11 +421,37 @@ function Training() {
   const svg = useMemo(() => (data && data.svg ? { __html: data.svg } : null), [data]);
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>Loading…</p>`;
-  if (!data.models.length) return html`<p class="muted">No trained Q-value model in this folder.</p>`;
+  if (!data.models.length)
+    return html`<p class="muted">No trained Q-value model in this folder.</p>`;
   return html`<h2>Q-value model training</h2>
     <div class="charts" data-testid="training" dangerouslySetInnerHTML=${svg}></div>
-    ${data.models.map((m) => html`<h3>${m.name} (best epoch ${m.bestEpoch ?? '?'})</h3><table class="grid"><thead><tr><th>epoch</th><th>loss</th><th>train acc</th><th>held-out loss</th><th>held-out acc</th></tr></thead>
-      <tbody>${m.history.map((e) => html`<tr><td>${e.epoch}</td><td>${e.loss.toFixed(4)}</td><td>${e.trainAccuracy.toFixed(3)}</td><td>${e.heldOutLoss?.toFixed(4) ?? '–'}</td><td>${e.heldOutAccuracy?.toFixed(3) ?? '–'}</td></tr>`)}</tbody></table>`)}`;
+    ${data.models.map(
+      (m) =>
+        html`<h3>${m.name} (best epoch ${m.bestEpoch ?? '?'})</h3>
+          <table class="grid">
+            <thead>
+              <tr>
+                <th>epoch</th>
+                <th>loss</th>
+                <th>train acc</th>
+                <th>held-out loss</th>
+                <th>held-out acc</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${m.history.map(
+                (e) =>
+                  html`<tr>
+                    <td>${e.epoch}</td>
+                    <td>${e.loss.toFixed(4)}</td>
+                    <td>${e.trainAccuracy.toFixed(3)}</td>
+                    <td>${e.heldOutLoss?.toFixed(4) ?? '–'}</td>
+                    <td>${e.heldOutAccuracy?.toFixed(3) ?? '–'}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+    )}`;
 }
 
 const root = document.getElementById('app');

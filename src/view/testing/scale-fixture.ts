@@ -30,10 +30,56 @@ function node(depth: number, index: number, q: number, children: TreeNode[] = []
 export function writeScaleRun(): string {
   const dir = mkdtempSync(join(tmpdir(), 'stepq-view-scale-'));
   // 5 + 5*20 + 5*20*49 = 5,005 nodes below the root.
-  const root = node(0, 0, 0, Array.from({ length: 5 }, (_, a) => node(1, a, a / 5, Array.from({ length: 20 }, (_, b) => node(2, b, b / 20, Array.from({ length: 49 }, (_, c) => node(3, c, c / 49)))))));
+  const root = node(
+    0,
+    0,
+    0,
+    Array.from({ length: 5 }, (_, a) =>
+      node(
+        1,
+        a,
+        a / 5,
+        Array.from({ length: 20 }, (_, b) =>
+          node(
+            2,
+            b,
+            b / 20,
+            Array.from({ length: 49 }, (_, c) => node(3, c, c / 49)),
+          ),
+        ),
+      ),
+    ),
+  );
   root.action = '';
-  const stats = { iterationsRun: 1, stopReason: 'budget', llmCalls: 1, promptTokens: 1, completionTokens: 1, nodes: 5005, rolloutSteps: 0, rolloutSuccesses: 0, wallSeconds: 1, solved: false, bestReward: null };
-  const tree = { format: TREE_FORMAT, env: 'hotpotqa', taskId: 'big', task: 'Question: big?', policy: 'p', seed: 0, iterations: 1, n: 5, c: 1, maxDepth: 7, earlyStop: false, stats, bestPath: null, root };
+  const stats = {
+    iterationsRun: 1,
+    stopReason: 'budget',
+    llmCalls: 1,
+    promptTokens: 1,
+    completionTokens: 1,
+    nodes: 5005,
+    rolloutSteps: 0,
+    rolloutSuccesses: 0,
+    wallSeconds: 1,
+    solved: false,
+    bestReward: null,
+  };
+  const tree = {
+    format: TREE_FORMAT,
+    env: 'hotpotqa',
+    taskId: 'big',
+    task: 'Question: big?',
+    policy: 'p',
+    seed: 0,
+    iterations: 1,
+    n: 5,
+    c: 1,
+    maxDepth: 7,
+    earlyStop: false,
+    stats,
+    bestPath: null,
+    root,
+  };
   mkdirSync(join(dir, 'trees'));
   writeFileSync(join(dir, 'trees', 'big.json'), JSON.stringify(tree));
   const lines = Array.from({ length: 1000 }, (_, i) =>

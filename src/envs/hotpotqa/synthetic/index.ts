@@ -21,11 +21,34 @@ const PARAGRAPHS_PER_QUESTION = 10;
 function neighbours(e: Entity, world: World): Entity[] {
   switch (e.kind) {
     case 'film':
-      return [e.director, e.star, e.studio, e.location, ...(e.composer ? [e.composer] : []), ...(e.basedOn ? [e.basedOn] : []), ...e.director.films, ...e.studio.films];
+      return [
+        e.director,
+        e.star,
+        e.studio,
+        e.location,
+        ...(e.composer ? [e.composer] : []),
+        ...(e.basedOn ? [e.basedOn] : []),
+        ...e.director.films,
+        ...e.studio.films,
+      ];
     case 'novel':
-      return [e.author, e.publisher, e.setting, ...(e.adaptation ? [e.adaptation] : []), ...e.author.novels];
+      return [
+        e.author,
+        e.publisher,
+        e.setting,
+        ...(e.adaptation ? [e.adaptation] : []),
+        ...e.author.novels,
+      ];
     case 'person':
-      return [e.birthplace, e.residence, ...e.films, ...e.roles, ...e.novels, ...e.companies, ...world.people.filter((p) => p.name === e.name && p !== e)];
+      return [
+        e.birthplace,
+        e.residence,
+        ...e.films,
+        ...e.roles,
+        ...e.novels,
+        ...e.companies,
+        ...world.people.filter((p) => p.name === e.name && p !== e),
+      ];
     case 'company':
       return [e.founder, e.hq, e.firstSite, ...e.films.slice(0, 2), ...e.novels.slice(0, 2)];
     case 'city':
@@ -37,7 +60,12 @@ function neighbours(e: Entity, world: World): Entity[] {
 
 function sameKind(e: Entity, world: World): readonly Entity[] {
   const lists: Record<Entity['kind'], readonly Entity[]> = {
-    film: world.films, novel: world.novels, person: world.people, company: world.companies, city: world.cities, country: world.countries,
+    film: world.films,
+    novel: world.novels,
+    person: world.people,
+    company: world.companies,
+    city: world.cities,
+    country: world.countries,
   };
   return lists[e.kind];
 }
@@ -54,7 +82,10 @@ function factSentence(r: Rendered, fact: Fact, e: Entity): number {
   return index;
 }
 
-export function generateSyntheticRecords(size: number, seed: string | number = SYNTHETIC_WORLD_SEED): HotpotqaRecord[] {
+export function generateSyntheticRecords(
+  size: number,
+  seed: string | number = SYNTHETIC_WORLD_SEED,
+): HotpotqaRecord[] {
   const root = new Rng(seedFrom('synthetic', size, seed));
   const world = buildWorld(size, root.fork('world'));
   const rendered = new Map<Entity, Rendered>();
@@ -76,7 +107,8 @@ export function generateSyntheticRecords(size: number, seed: string | number = S
     const chosen = new Set<Entity>(gold);
     const close = rng.shuffle([...new Set(gold.flatMap((e) => neighbours(e, world)))]);
     for (const e of close) if (chosen.size < gold.length + 5) chosen.add(e);
-    for (let i = 0; chosen.size < PARAGRAPHS_PER_QUESTION && i < 100; i++) chosen.add(rng.pick(sameKind(rng.pick(gold), world)));
+    for (let i = 0; chosen.size < PARAGRAPHS_PER_QUESTION && i < 100; i++)
+      chosen.add(rng.pick(sameKind(rng.pick(gold), world)));
     records.push({
       _id: `syn-${String(records.length).padStart(4, '0')}`,
       question: q.question,
@@ -84,7 +116,9 @@ export function generateSyntheticRecords(size: number, seed: string | number = S
       type: q.type,
       level: 'synthetic',
       supporting_facts: q.support.map(([e, fact]) => [e.title, factSentence(page(e), fact, e)]),
-      context: rng.shuffle([...chosen]).map((e) => [e.title, page(e).sentences.map((s, i) => (i === 0 ? s : ` ${s}`))]),
+      context: rng
+        .shuffle([...chosen])
+        .map((e) => [e.title, page(e).sentences.map((s, i) => (i === 0 ? s : ` ${s}`))]),
     });
   }
   return records;

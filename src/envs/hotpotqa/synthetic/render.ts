@@ -5,9 +5,22 @@
 import type { City, Company, Country, Entity, Film, Novel, Person } from './world.js';
 
 export type Fact =
-  | 'born' | 'birthplace' | 'nationality' | 'occupation' | 'founded-company'
-  | 'country' | 'year' | 'director' | 'star' | 'studio' | 'based-on'
-  | 'hq' | 'founded' | 'founder' | 'author' | 'publisher';
+  | 'born'
+  | 'birthplace'
+  | 'nationality'
+  | 'occupation'
+  | 'founded-company'
+  | 'country'
+  | 'year'
+  | 'director'
+  | 'star'
+  | 'studio'
+  | 'based-on'
+  | 'hq'
+  | 'founded'
+  | 'founder'
+  | 'author'
+  | 'publisher';
 
 export interface Rendered {
   sentences: string[];
@@ -37,29 +50,62 @@ function person(p: Person): Rendered {
   const cap = (s: string) => s[0]?.toUpperCase() + s.slice(1);
   const life = p.died ? `${p.born} – ${p.died}` : `born ${p.born}`;
   const article = /^[aeiou]/i.test(p.nationality.adjective) ? 'an' : 'a';
-  b.add(`${p.name} (${life}) ${p.died ? 'was' : 'is'} ${article} ${p.nationality.adjective} ${p.occupation}.`, 'born', 'nationality', 'occupation');
-  b.add(`Born in ${p.birthplace.name}, ${he} moved to ${p.residence.name} in ${p.movedYear}.`, 'birthplace');
+  b.add(
+    `${p.name} (${life}) ${p.died ? 'was' : 'is'} ${article} ${p.nationality.adjective} ${p.occupation}.`,
+    'born',
+    'nationality',
+    'occupation',
+  );
+  b.add(
+    `Born in ${p.birthplace.name}, ${he} moved to ${p.residence.name} in ${p.movedYear}.`,
+    'birthplace',
+  );
   switch (p.occupation) {
     case 'film director':
-      b.add(p.films.length ? `${p.surname} directed ${list(p.films.map(quoted))}.` : `${p.surname} began ${his} career directing short films and television commercials.`);
+      b.add(
+        p.films.length
+          ? `${p.surname} directed ${list(p.films.map(quoted))}.`
+          : `${p.surname} began ${his} career directing short films and television commercials.`,
+      );
       break;
     case 'actor':
-      b.add(p.roles.length ? `${p.surname} is best known for ${his} roles in ${list(p.roles.slice(0, 3).map(quoted))}.` : `${p.surname} has worked mainly in theatre, with the ${p.residence.name} Repertory Company.`);
+      b.add(
+        p.roles.length
+          ? `${p.surname} is best known for ${his} roles in ${list(p.roles.slice(0, 3).map(quoted))}.`
+          : `${p.surname} has worked mainly in theatre, with the ${p.residence.name} Repertory Company.`,
+      );
       break;
     case 'novelist':
-      b.add(p.novels.length ? `${cap(his)} novels include ${list(p.novels.map(quoted))}.` : `${p.surname} has published several collections of short stories.`);
+      b.add(
+        p.novels.length
+          ? `${cap(his)} novels include ${list(p.novels.map(quoted))}.`
+          : `${p.surname} has published several collections of short stories.`,
+      );
       break;
     case 'businessperson':
-      b.add(p.companies.length ? `${p.surname} founded ${list(p.companies.map((c) => `${c.name} in ${c.founded}`))}.` : `${p.surname} sat on the boards of several shipping firms.`, 'founded-company');
+      b.add(
+        p.companies.length
+          ? `${p.surname} founded ${list(p.companies.map((c) => `${c.name} in ${c.founded}`))}.`
+          : `${p.surname} sat on the boards of several shipping firms.`,
+        'founded-company',
+      );
       break;
     case 'composer':
-      b.add(p.scores.length ? `${p.surname} wrote the scores for ${list(p.scores.slice(0, 3).map(quoted))}.` : `${p.surname} has written three symphonies and a body of chamber music.`);
+      b.add(
+        p.scores.length
+          ? `${p.surname} wrote the scores for ${list(p.scores.slice(0, 3).map(quoted))}.`
+          : `${p.surname} has written three symphonies and a body of chamber music.`,
+      );
       break;
     case 'painter':
       b.add(`${cap(his)} paintings are held by the ${p.residence.name} Museum of Art.`);
       break;
     case 'architect':
-      b.add(p.building ? `${p.surname} designed the ${p.building.name} in ${p.building.city.name}.` : `${p.surname} taught architecture for many years.`);
+      b.add(
+        p.building
+          ? `${p.surname} designed the ${p.building.name} in ${p.building.city.name}.`
+          : `${p.surname} taught architecture for many years.`,
+      );
       break;
   }
   if (p.award) b.add(`In ${p.award.year}, ${he} received the ${p.award.name}.`);
@@ -68,7 +114,10 @@ function person(p: Person): Rendered {
 
 function city(c: City): Rendered {
   const b = new Builder();
-  b.add(`${c.name} is a city in ${c.country.name}${c.country.capital === c ? ' and its capital' : ''}.`, 'country');
+  b.add(
+    `${c.name} is a city in ${c.country.name}${c.country.capital === c ? ' and its capital' : ''}.`,
+    'country',
+  );
   b.add(`It lies on the ${c.river} River and was founded in ${c.founded} as ${c.origin}.`);
   b.add(`It has a population of about ${c.population.toLocaleString('en-US')}.`);
   b.add(`${c.name} is known for ${c.feature}.`);
@@ -85,21 +134,37 @@ function country(c: Country): Rendered {
 function company(c: Company): Rendered {
   const b = new Builder();
   const article = /^[aeiou]/i.test(c.hq.country.adjective) ? 'an' : 'a';
-  b.add(`${c.name} is ${article} ${c.hq.country.adjective} ${c.industry.label} company headquartered in ${c.hq.name}.`, 'hq');
+  b.add(
+    `${c.name} is ${article} ${c.hq.country.adjective} ${c.industry.label} company headquartered in ${c.hq.name}.`,
+    'hq',
+  );
   b.add(`${c.name} was founded in ${c.founded} by ${c.founder.name}.`, 'founded', 'founder');
-  b.add(`Its first ${c.industry.kind === 'studio' ? 'sound stage' : c.industry.kind === 'publisher' ? 'printing shop' : 'factory'} opened in ${c.firstSite.name}.`);
+  b.add(
+    `Its first ${c.industry.kind === 'studio' ? 'sound stage' : c.industry.kind === 'publisher' ? 'printing shop' : 'factory'} opened in ${c.firstSite.name}.`,
+  );
   const works = c.industry.kind === 'studio' ? c.films : c.novels;
-  if (works.length) b.add(`Its ${c.industry.kind === 'studio' ? 'productions' : 'titles'} include ${list(works.slice(0, 3).map(quoted))}.`);
+  if (works.length)
+    b.add(
+      `Its ${c.industry.kind === 'studio' ? 'productions' : 'titles'} include ${list(works.slice(0, 3).map(quoted))}.`,
+    );
   b.add(`As of 2020, the company employed about ${c.employees.toLocaleString('en-US')} people.`);
   return b;
 }
 
 function film(f: Film): Rendered {
   const b = new Builder();
-  b.add(`${f.name} is a ${f.year} ${f.genre} film directed by ${f.director.name}.`, 'year', 'director');
+  b.add(
+    `${f.name} is a ${f.year} ${f.genre} film directed by ${f.director.name}.`,
+    'year',
+    'director',
+  );
   b.add(`It stars ${f.star.name} as ${f.character}, ${f.role}.`, 'star');
-  b.add(`The film was produced by ${f.studio.name} and premiered at the ${f.festival} Film Festival.`, 'studio');
-  if (f.basedOn) b.add(`It is an adaptation of the ${f.basedOn.year} novel of the same name.`, 'based-on');
+  b.add(
+    `The film was produced by ${f.studio.name} and premiered at the ${f.festival} Film Festival.`,
+    'studio',
+  );
+  if (f.basedOn)
+    b.add(`It is an adaptation of the ${f.basedOn.year} novel of the same name.`, 'based-on');
   b.add(`Most of it was shot on location in ${f.location.name}.`);
   if (f.composer) b.add(`The score was composed by ${f.composer.name}.`);
   return b;
@@ -116,11 +181,17 @@ function novel(n: Novel): Rendered {
 
 export function render(e: Entity): Rendered {
   switch (e.kind) {
-    case 'person': return person(e);
-    case 'city': return city(e);
-    case 'country': return country(e);
-    case 'company': return company(e);
-    case 'film': return film(e);
-    case 'novel': return novel(e);
+    case 'person':
+      return person(e);
+    case 'city':
+      return city(e);
+    case 'country':
+      return country(e);
+    case 'company':
+      return company(e);
+    case 'film':
+      return film(e);
+    case 'novel':
+      return novel(e);
   }
 }

@@ -22,7 +22,11 @@ test('records are valid official-layout HotpotQA with a fair mix of question typ
     assert.equal(r.context?.length, 10, `${r._id}: 10 paragraphs as in the distractor setting`);
     for (const [title, sentences] of r.context ?? []) {
       const text = JSON.stringify(sentences);
-      assert.equal(pageText.get(title) ?? text, text, `page ${title} reads the same in every record`);
+      assert.equal(
+        pageText.get(title) ?? text,
+        text,
+        `page ${title} reads the same in every record`,
+      );
       pageText.set(title, text);
     }
   }
@@ -32,7 +36,14 @@ test('records are valid official-layout HotpotQA with a fair mix of question typ
   assert.ok(count((r) => r.type === 'comparison') > 50);
   assert.ok(count((r) => r.answer === 'yes') > 5 && count((r) => r.answer === 'no') > 5);
   assert.ok(pageText.size > 300, `a world of ${pageText.size} pages`);
-  assert.ok([...pageText.keys()].some((t) => / \((film|novel|actor|painter|novelist|composer|architect|businessperson|film director)\)$/.test(t)), 'some titles are ambiguous');
+  assert.ok(
+    [...pageText.keys()].some((t) =>
+      / \((film|novel|actor|painter|novelist|composer|architect|businessperson|film director)\)$/.test(
+        t,
+      ),
+    ),
+    'some titles are ambiguous',
+  );
 });
 
 test('every answer is stated by the supporting facts; bridge answers never appear in the question', () => {
@@ -40,25 +51,41 @@ test('every answer is stated by the supporting facts; bridge answers never appea
     const context = new Map(r.context ?? []);
     const support = (r.supporting_facts ?? []).map(([title, i]) => {
       const sentence = context.get(title)?.[i];
-      assert.ok(sentence !== undefined, `${r._id}: supporting fact ${title}#${i} is in the context`);
+      assert.ok(
+        sentence !== undefined,
+        `${r._id}: supporting fact ${title}#${i} is in the context`,
+      );
       return sentence;
     });
     assert.equal(support.length, 2);
     if (r.answer !== 'yes' && r.answer !== 'no') {
-      assert.ok(support.some((s) => s.includes(r.answer)), `${r._id}: "${r.answer}" stated in ${JSON.stringify(support)}`);
+      assert.ok(
+        support.some((s) => s.includes(r.answer)),
+        `${r._id}: "${r.answer}" stated in ${JSON.stringify(support)}`,
+      );
     }
     if (r.type === 'bridge') {
-      assert.ok(!` ${normalizeAnswer(r.question)} `.includes(` ${normalizeAnswer(r.answer)} `), `${r._id} leaks its answer`);
+      assert.ok(
+        !` ${normalizeAnswer(r.question)} `.includes(` ${normalizeAnswer(r.answer)} `),
+        `${r._id} leaks its answer`,
+      );
       // The hop is discoverable: the first page names the second entity (titles lose their qualifier).
       const [first, second] = (r.supporting_facts ?? []).map(([t]) => t);
       const bare = (second ?? '').replace(/ \([^)]*\)$/, '');
-      assert.ok((context.get(first ?? '') ?? []).join(' ').includes(bare), `${r._id}: ${first} mentions ${bare}`);
+      assert.ok(
+        (context.get(first ?? '') ?? []).join(' ').includes(bare),
+        `${r._id}: ${first} mentions ${bare}`,
+      );
     }
   }
 });
 
 test('an oracle that searches the gold titles and answers right scores 1 through the env', async () => {
-  const bundle = await createHotpotqaBundle({ env: 'hotpotqa', data: 'builtin:synthetic:300', seed: 0 });
+  const bundle = await createHotpotqaBundle({
+    env: 'hotpotqa',
+    data: 'builtin:synthetic:300',
+    seed: 0,
+  });
   const env = bundle.env as HotpotqaEnv;
   assert.equal(bundle.tasks.ids.length, 300);
   for (const r of records.slice(0, 60)) {

@@ -14,7 +14,10 @@ test('same n and seed give identical output; a larger n extends a smaller one', 
   const b = generateShopCatalog({ n: 300, seed: 7 });
   assert.deepEqual(a, b);
   const c = generateShopCatalog({ n: 300, seed: 8 });
-  assert.notDeepEqual(a.items.map((i) => i.name), c.items.map((i) => i.name));
+  assert.notDeepEqual(
+    a.items.map((i) => i.name),
+    c.items.map((i) => i.name),
+  );
   const bigger = generateShopCatalog({ n: 600, seed: 7 });
   assert.deepEqual(bigger.items.slice(0, 300), a.items);
   assert.equal(generateShopCatalog({ n: 0, seed: 1 }).items.length, 0);
@@ -31,7 +34,10 @@ test('the raw data passes the loader schemas and loads with human goals', () => 
     assert.ok(item.product_category.includes(' › '));
     assert.ok(rawInsV2Schema.safeParse(cat.insV2[item.asin]).success);
   }
-  assert.ok(cat.items.some((i) => /^\$[\d.]+\$[\d.]+$/.test(i.pricing)), 'some products are priced as a range');
+  assert.ok(
+    cat.items.some((i) => /^\$[\d.]+\$[\d.]+$/.test(i.pricing)),
+    'some products are priced as a range',
+  );
   for (const [asin, list] of Object.entries(cat.humanIns)) {
     assert.ok(asins.has(asin));
     assert.ok(rawHumanInsSchema.safeParse(list).success);
@@ -67,11 +73,16 @@ test('every goal target can score 1 and sits among near-duplicates that score le
     const target = byAsin.get(goal.asin)!;
     assert.equal(bestReward(target, goal), 1, `${goal.asin}: ${goal.instructionText}`);
     const brand = target.name.split(' ')[0];
-    const siblings = products.filter((p) => p !== target && p.query === target.query && p.name.split(' ')[0] === brand);
+    const siblings = products.filter(
+      (p) => p !== target && p.query === target.query && p.name.split(' ')[0] === brand,
+    );
     const scores = siblings.map((p) => bestReward(p, goal));
     if (scores.some((s) => s >= 0.5 && s < 1)) withNearDuplicate++;
   }
-  assert.ok(withNearDuplicate >= 0.9 * goals.length, `${withNearDuplicate} of ${goals.length} goals have a near-duplicate`);
+  assert.ok(
+    withNearDuplicate >= 0.9 * goals.length,
+    `${withNearDuplicate} of ${goals.length} goals have a near-duplicate`,
+  );
 });
 
 test('the reward can tell apart the values within each option pool and attribute pool', () => {

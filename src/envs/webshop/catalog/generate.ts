@@ -13,7 +13,14 @@ import { Rng, seedFrom } from '../../../core/rng.js';
 import { PRODUCT_TYPES, type OptionPool, type ProductType } from './product-types.js';
 import type { RawHumanInstruction, RawOptionValue, RawProduct, ShopCatalog } from './raw-types.js';
 import { normalizeOptionValue } from '../products.js';
-import { cat, goalInstruction, lower, makeBrand, productText, syntheticInstruction } from './wording.js';
+import {
+  cat,
+  goalInstruction,
+  lower,
+  makeBrand,
+  productText,
+  syntheticInstruction,
+} from './wording.js';
 
 export type { ShopCatalog } from './raw-types.js';
 
@@ -39,7 +46,8 @@ function asinOf(code: number): string {
 /** Upper-case letters and digits, like MTurk assignment and worker ids. */
 function randomId(rng: Rng, length: number): string {
   const parts: string[] = [];
-  for (let have = 0; have < length; have += 6) parts.push(rng.nextUint32().toString(36).padStart(6, '0').slice(0, 6).toUpperCase());
+  for (let have = 0; have < length; have += 6)
+    parts.push(rng.nextUint32().toString(36).padStart(6, '0').slice(0, 6).toUpperCase());
   return cat(parts).slice(0, length);
 }
 
@@ -92,7 +100,13 @@ function drawOptions(rng: Rng, pools: readonly OptionPool[]): Map<string, string
 }
 
 /** A near-duplicate of the target that loses on exactly one thing the goal asks for. */
-function mutate(rng: Rng, type: ProductType, target: Member, kind: Mutation, goal: FamilyGoal): Member {
+function mutate(
+  rng: Rng,
+  type: ProductType,
+  target: Member,
+  kind: Mutation,
+  goal: FamilyGoal,
+): Member {
   const copy: Member = {
     variant: target.variant,
     attributes: [...target.attributes],
@@ -125,7 +139,8 @@ function mutate(rng: Rng, type: ProductType, target: Member, kind: Mutation, goa
     case 'price': {
       const floor = highestPriceUpper(target.price[1]) + 1;
       const low = Math.round((floor + rng.next() * target.price[1] * 0.8) * 100) / 100;
-      copy.price = target.price[0] === target.price[1] ? [low, low] : [low, Math.round(low * 1.2 * 100) / 100];
+      copy.price =
+        target.price[0] === target.price[1] ? [low, low] : [low, Math.round(low * 1.2 * 100) / 100];
       break;
     }
     case 'line':
@@ -193,14 +208,24 @@ function buildFamily(seed: number, index: number): Family {
  * Option lists of one family share their value records (one picture per colour of the
  * line), which keeps a million-product catalogue small. Treat the output as read-only.
  */
-function rawOptions(member: Member, family: number, shared: Map<string, RawOptionValue>): RawProduct['customization_options'] {
+function rawOptions(
+  member: Member,
+  family: number,
+  shared: Map<string, RawOptionValue>,
+): RawProduct['customization_options'] {
   const out: Record<string, RawOptionValue[]> = {};
   for (const [name, values] of member.options) {
     out[name] = values.map((value) => {
       const key = `${name}\u0000${value}`;
       let record = shared.get(key);
       if (!record) {
-        record = { value, image: name === 'Color' ? cat([IMAGE_BASE, 'line-', String(family), '-', lower(value), '.jpg']) : null };
+        record = {
+          value,
+          image:
+            name === 'Color'
+              ? cat([IMAGE_BASE, 'line-', String(family), '-', lower(value), '.jpg'])
+              : null,
+        };
         shared.set(key, record);
       }
       return record;
@@ -223,7 +248,8 @@ function pricingString(price: [number, number]): string {
 
 /** Generates n products (and their attributes and goals) deterministically from the seed. */
 export function generateShopCatalog({ n, seed }: GenerateOptions): ShopCatalog {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`generateShopCatalog: n must be a whole number >= 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`generateShopCatalog: n must be a whole number >= 0, got ${n}`);
   let asinCode = seedFrom(seed, 'shop-asin') % ASIN_SPACE;
   const workers = new Rng(seedFrom(seed, 'shop-workers'));
   const workerIds = Array.from({ length: 40 }, () => `A${randomId(workers, 12 + workers.int(2))}`);
@@ -246,7 +272,11 @@ export function generateShopCatalog({ n, seed }: GenerateOptions): ShopCatalog {
         full_description: text.description,
         small_description: text.bullets,
         pricing: noPrice ? '' : pricingString(member.price),
-        customization_options: noOptions ? { Color: null } : member.options.size ? rawOptions(member, f, sharedOptions) : '',
+        customization_options: noOptions
+          ? { Color: null }
+          : member.options.size
+            ? rawOptions(member, f, sharedOptions)
+            : '',
         images: [cat([IMAGE_BASE, asin, '.jpg'])],
         category: type.category,
         query: type.query,
@@ -256,9 +286,21 @@ export function generateShopCatalog({ n, seed }: GenerateOptions): ShopCatalog {
       catalog.insV2[asin] = { attributes };
       if (rng.chance(0.4)) {
         const asked = pickSome(rng, member.attributes, 2);
-        catalog.insV2[asin] = { attributes, instruction: syntheticInstruction(rng, type, asked), instruction_attributes: asked };
+        catalog.insV2[asin] = {
+          attributes,
+          instruction: syntheticInstruction(rng, type, asked),
+          instruction_attributes: asked,
+        };
       }
-      if (member.isTarget) catalog.humanIns[asin] = humanInstructions(rng, family, member, asin, attributes, workerIds);
+      if (member.isTarget)
+        catalog.humanIns[asin] = humanInstructions(
+          rng,
+          family,
+          member,
+          asin,
+          attributes,
+          workerIds,
+        );
     }
   }
   return catalog;
@@ -273,8 +315,13 @@ function humanInstructions(
   workerIds: readonly string[],
 ): RawHumanInstruction[] {
   const { goal, type, brand } = family;
-  const options = goal.options.map(([name, value]) => ({ name: name.toLowerCase(), value: normalizeOptionValue(value) }));
-  const instructionAttributes = goal.mentionVariant ? [target.variant.toLowerCase(), ...goal.attributes] : [...goal.attributes];
+  const options = goal.options.map(([name, value]) => ({
+    name: name.toLowerCase(),
+    value: normalizeOptionValue(value),
+  }));
+  const instructionAttributes = goal.mentionVariant
+    ? [target.variant.toLowerCase(), ...goal.attributes]
+    : [...goal.attributes];
   // Sometimes a second worker wrote an instruction for the same product (as in the real file).
   const count = rng.chance(0.1) ? 2 : 1;
   const out = new Array<RawHumanInstruction>(count);

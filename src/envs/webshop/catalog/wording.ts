@@ -5,12 +5,67 @@
 import type { Rng } from '../../../core/rng.js';
 import type { ProductType } from './product-types.js';
 
-const SYLLABLES_A = ['ve', 'lo', 'ka', 'mi', 'zen', 'tor', 'ar', 'bel', 'cas', 'dor', 'el', 'fin', 'gal', 'hol', 'ix', 'jun', 'kor', 'lun', 'mor', 'nor', 'ori', 'pal', 'quin', 'ros', 'sal', 'tam', 'ul', 'vin', 'wex', 'yar'];
-const SYLLABLES_B = ['ra', 'vo', 'lex', 'na', 'rix', 'tek', 'ly', 'mo', 'dex', 'sa', 'ton', 'ria', 'vex', 'ko', 'nis', 'pa', 'qua', 'ro', 'sen', 'ta', 'vy', 'zo'];
+const SYLLABLES_A = [
+  've',
+  'lo',
+  'ka',
+  'mi',
+  'zen',
+  'tor',
+  'ar',
+  'bel',
+  'cas',
+  'dor',
+  'el',
+  'fin',
+  'gal',
+  'hol',
+  'ix',
+  'jun',
+  'kor',
+  'lun',
+  'mor',
+  'nor',
+  'ori',
+  'pal',
+  'quin',
+  'ros',
+  'sal',
+  'tam',
+  'ul',
+  'vin',
+  'wex',
+  'yar',
+];
+const SYLLABLES_B = [
+  'ra',
+  'vo',
+  'lex',
+  'na',
+  'rix',
+  'tek',
+  'ly',
+  'mo',
+  'dex',
+  'sa',
+  'ton',
+  'ria',
+  'vex',
+  'ko',
+  'nis',
+  'pa',
+  'qua',
+  'ro',
+  'sen',
+  'ta',
+  'vy',
+  'zo',
+];
 
 /** A made-up brand, e.g. "VELORA" or "Kanis". */
 export function makeBrand(rng: Rng): string {
-  const word = rng.pick(SYLLABLES_A) + rng.pick(SYLLABLES_B) + (rng.chance(0.3) ? rng.pick(SYLLABLES_B) : '');
+  const word =
+    rng.pick(SYLLABLES_A) + rng.pick(SYLLABLES_B) + (rng.chance(0.3) ? rng.pick(SYLLABLES_B) : '');
   return rng.chance(0.35) ? word.toUpperCase() : word[0]!.toUpperCase() + word.slice(1);
 }
 
@@ -37,7 +92,6 @@ export function cat(parts: readonly string[]): string {
 
 export const lower = memo((s) => s.toLowerCase());
 export const upper = memo((s) => s.toUpperCase());
-
 
 export const titleCase = memo((s) => s.replace(/\b[a-z]/g, (c) => c.toUpperCase()));
 
@@ -107,7 +161,15 @@ export function productText(
     }
   }
   const u = rng.int(3);
-  bullets.push(cat(u === 0 ? ['GREAT FOR ', upper(use)] : u === 1 ? ['Ideal for ', use] : ['A good choice for ', use]));
+  bullets.push(
+    cat(
+      u === 0
+        ? ['GREAT FOR ', upper(use)]
+        : u === 1
+          ? ['Ideal for ', use]
+          : ['A good choice for ', use],
+    ),
+  );
   return { name, description, bullets: rng.shuffle(bullets) };
 }
 
@@ -128,13 +190,25 @@ const OPENERS = [
 
 /** Who or what a product is for ("sensitive skin"), something it has ("shea butter"), or a quality. */
 const FOR_WHOM = /(skin|hair|hands)$/;
-const HAS_PART = /(butter|oil|ingredients|sole|support|foam|pocket|closure|sleeve|fabric|wood|frame|legs|glass|space|alloy|design|sound|life|waist|vitamin e|acid|protein|sugar|assembly|protection|absorption|dissipation|install|carry|transfer)$/;
+const HAS_PART =
+  /(butter|oil|ingredients|sole|support|foam|pocket|closure|sleeve|fabric|wood|frame|legs|glass|space|alloy|design|sound|life|waist|vitamin e|acid|protein|sugar|assembly|protection|absorption|dissipation|install|carry|transfer)$/;
 
 function attributeClause(rng: Rng, attribute: string, plural: boolean): string {
-  if (FOR_WHOM.test(attribute)) return rng.pick([` for ${attribute}`, ` suitable for ${attribute}`, `, good for ${attribute}`]);
-  if (HAS_PART.test(attribute)) return rng.pick([` with ${attribute}`, ` that ${plural ? 'have' : 'has'} ${attribute}`, `, ${attribute}`]);
+  if (FOR_WHOM.test(attribute))
+    return rng.pick([` for ${attribute}`, ` suitable for ${attribute}`, `, good for ${attribute}`]);
+  if (HAS_PART.test(attribute))
+    return rng.pick([
+      ` with ${attribute}`,
+      ` that ${plural ? 'have' : 'has'} ${attribute}`,
+      `, ${attribute}`,
+    ]);
   const be = plural ? 'are' : 'is';
-  return rng.pick([` that ${be} ${attribute}`, `, ${attribute}`, ` and ${attribute}`, ` which ${be} ${attribute}`]);
+  return rng.pick([
+    ` that ${be} ${attribute}`,
+    `, ${attribute}`,
+    ` and ${attribute}`,
+    ` which ${be} ${attribute}`,
+  ]);
 }
 
 export interface GoalWording {
@@ -160,16 +234,30 @@ export function goalInstruction(rng: Rng, type: ProductType, goal: GoalWording):
   for (const attribute of rest) text += attributeClause(rng, attribute, plural);
   for (const option of goal.options) {
     if (option.name === 'color') {
-      text += rng.pick([` in ${option.value}`, `, ${option.value} color`, `. pick the ${option.value} one`, ` in the color ${option.value}`]);
+      text += rng.pick([
+        ` in ${option.value}`,
+        `, ${option.value} color`,
+        `. pick the ${option.value} one`,
+        ` in the color ${option.value}`,
+      ]);
     } else {
-      text += rng.pick([` in size ${option.value}`, `, size ${option.value}`, `. i want the ${option.value} one`, ` (${option.value})`]);
+      text += rng.pick([
+        ` in size ${option.value}`,
+        `, size ${option.value}`,
+        `. i want the ${option.value} one`,
+        ` (${option.value})`,
+      ]);
     }
   }
   return cat([text, rng.chance(0.15) ? '.' : '']);
 }
 
 /** The synthetic instruction of items_ins_v2 (a terse template, like the real ones). */
-export function syntheticInstruction(rng: Rng, type: ProductType, attributes: readonly string[]): string {
+export function syntheticInstruction(
+  rng: Rng,
+  type: ProductType,
+  attributes: readonly string[],
+): string {
   const list = attributes.join(', ');
   const noun = lower(type.noun);
   switch (rng.int(3)) {

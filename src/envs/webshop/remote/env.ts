@@ -25,7 +25,8 @@ const SCORE_LABEL = 'Your score (min 0.0, max 1.0)';
 export function readScore(page: ParsedPage, url: string): number {
   const at = page.segments.indexOf(SCORE_LABEL);
   const value = at >= 0 ? Number(page.segments[at + 1]) : Number.NaN;
-  if (!Number.isFinite(value)) throw new UserError(`WebShop server: no score after "${SCORE_LABEL}" on ${url}`);
+  if (!Number.isFinite(value))
+    throw new UserError(`WebShop server: no score after "${SCORE_LABEL}" on ${url}`);
   return value;
 }
 
@@ -53,7 +54,8 @@ export class RemoteWebshopEnv implements Env<RemoteWebshopState> {
     try {
       return parseWebshopHtml(await this.fetcher.get(path));
     } catch (err) {
-      if (!(err instanceof HttpStatusError) || state.page === 'init') throw this.explain(err, state);
+      if (!(err instanceof HttpStatusError) || state.page === 'init')
+        throw this.explain(err, state);
       try {
         await this.fetcher.fresh(pathOf({ ...state, page: 'init' }));
         return parseWebshopHtml(await this.fetcher.get(path));
@@ -65,14 +67,26 @@ export class RemoteWebshopEnv implements Env<RemoteWebshopState> {
 
   private explain(err: unknown, state: RemoteWebshopState): unknown {
     if (err instanceof HttpStatusError) {
-      return new UserError(`WebShop server ${this.baseUrl}: ${err.message} for task ${state.task} (is ${state.task} a goal of this server?)`);
+      return new UserError(
+        `WebShop server ${this.baseUrl}: ${err.message} for task ${state.task} (is ${state.task} a goal of this server?)`,
+      );
     }
     return err;
   }
 
   async reset(taskId: string): Promise<ResetResult<RemoteWebshopState>> {
-    if (!/^fixed_\d+$/.test(taskId)) throw new UserError(`webshop: unknown task "${taskId}" (expected fixed_<i>)`);
-    const state: RemoteWebshopState = { task: taskId, page: 'init', keywords: null, pageNum: null, asin: null, options: {}, subPage: null, reward: null };
+    if (!/^fixed_\d+$/.test(taskId))
+      throw new UserError(`webshop: unknown task "${taskId}" (expected fixed_<i>)`);
+    const state: RemoteWebshopState = {
+      task: taskId,
+      page: 'init',
+      keywords: null,
+      pageNum: null,
+      asin: null,
+      options: {},
+      subPage: null,
+      reward: null,
+    };
     return { state, observation: (await this.page(state)).segments.join(SEP) };
   }
 
@@ -81,43 +95,97 @@ export class RemoteWebshopEnv implements Env<RemoteWebshopState> {
     const { name, arg: rawArg } = parseWebshopAction(action);
     const arg = rawArg === null ? null : rawArg.toLowerCase();
     if (name === 'search' && arg) {
-      return this.show({ ...state, page: 'results', keywords: arg.split(' '), pageNum: 1, asin: null, options: {}, subPage: null, reward: null });
+      return this.show({
+        ...state,
+        page: 'results',
+        keywords: arg.split(' '),
+        pageNum: 1,
+        asin: null,
+        options: {},
+        subPage: null,
+        reward: null,
+      });
     }
     const clickable = arg !== null && arg !== 'search' && current.clickables.includes(arg);
     if (name !== 'click' || arg === null || !clickable) {
-      return { state, observation: this.observation(state, current), reward: 0, done: false, valid: false };
+      return {
+        state,
+        observation: this.observation(state, current),
+        reward: 0,
+        done: false,
+        valid: false,
+      };
     }
     if (arg === BUTTON.buyNow.toLowerCase()) {
       const done: RemoteWebshopState = { ...state, page: 'done', subPage: null };
       const url = `${this.baseUrl}${pathOf(done)}`;
       const reward = readScore(await this.page(done), url);
       const next = { ...done, reward };
-      return { state: next, observation: this.observation(next, current), reward, done: true, valid: true };
+      return {
+        state: next,
+        observation: this.observation(next, current),
+        reward,
+        done: true,
+        valid: true,
+      };
     }
     if (arg === BUTTON.backToSearch.toLowerCase()) {
-      return this.show({ ...state, page: 'init', keywords: null, pageNum: null, asin: null, options: {}, subPage: null, reward: null });
+      return this.show({
+        ...state,
+        page: 'init',
+        keywords: null,
+        pageNum: null,
+        asin: null,
+        options: {},
+        subPage: null,
+        reward: null,
+      });
     }
-    if (arg === BUTTON.next.toLowerCase() && state.page === 'results') return this.show({ ...state, pageNum: (state.pageNum ?? 1) + 1 });
-    if (arg === BUTTON.prev.toLowerCase() && state.page === 'results') return this.show({ ...state, pageNum: (state.pageNum ?? 1) - 1 });
-    if (arg === BUTTON.prev.toLowerCase() && state.page === 'sub') return this.show({ ...state, page: 'item', subPage: null });
-    if (arg === BUTTON.prev.toLowerCase() && state.page === 'item') return this.show({ ...state, page: 'results', asin: null, options: {}, subPage: null });
+    if (arg === BUTTON.next.toLowerCase() && state.page === 'results')
+      return this.show({ ...state, pageNum: (state.pageNum ?? 1) + 1 });
+    if (arg === BUTTON.prev.toLowerCase() && state.page === 'results')
+      return this.show({ ...state, pageNum: (state.pageNum ?? 1) - 1 });
+    if (arg === BUTTON.prev.toLowerCase() && state.page === 'sub')
+      return this.show({ ...state, page: 'item', subPage: null });
+    if (arg === BUTTON.prev.toLowerCase() && state.page === 'item')
+      return this.show({ ...state, page: 'results', asin: null, options: {}, subPage: null });
     const sub = SUB_PAGES.find((s) => s.toLowerCase() === arg);
     if (sub) return this.show({ ...state, page: 'sub', subPage: sub });
-    if (current.productLinks.includes(arg)) return this.show({ ...state, page: 'item', asin: arg.toUpperCase(), options: {}, subPage: null });
+    if (current.productLinks.includes(arg))
+      return this.show({
+        ...state,
+        page: 'item',
+        asin: arg.toUpperCase(),
+        options: {},
+        subPage: null,
+      });
     // A radio value sets its option (the last radio with this value wins, as the text env's map does).
     const radio = current.radios.filter((r) => r.value === arg).pop();
-    if (radio) return this.show({ ...state, page: 'item', subPage: null, options: { ...state.options, [radio.name]: arg } });
+    if (radio)
+      return this.show({
+        ...state,
+        page: 'item',
+        subPage: null,
+        options: { ...state.options, [radio.name]: arg },
+      });
     return this.show({ ...state, page: 'item', subPage: null });
   }
 
   private async show(next: RemoteWebshopState): Promise<StepResult<RemoteWebshopState>> {
     const page = await this.page(next);
-    return { state: next, observation: this.observation(next, page), reward: 0, done: false, valid: true };
+    return {
+      state: next,
+      observation: this.observation(next, page),
+      reward: 0,
+      done: false,
+      valid: true,
+    };
   }
 
   /** The done page is rendered as the text env shows it, so the server's goal debug block never reaches the agent. */
   private observation(state: RemoteWebshopState, page: ParsedPage): string {
-    if (state.page === 'done') return observationText(renderDone(state.asin ?? '', state.options, state.reward ?? 0));
+    if (state.page === 'done')
+      return observationText(renderDone(state.asin ?? '', state.options, state.reward ?? 0));
     return page.segments.join(SEP);
   }
 
@@ -134,9 +202,18 @@ export class RemoteWebshopEnv implements Env<RemoteWebshopState> {
 
   /** The number of goals, found by probing `fixed_{i}` (doubling, then bisection: ~2 log2 N requests). */
   async countTasks(options: RemoteWebshopOptions = {}): Promise<number> {
-    const first = new PageFetcher(this.fetcher.baseUrl, { retries: 0, timeoutMs: options.firstTimeoutMs ?? 600_000 });
-    if (!(await this.hasTask(0, first))) throw new UserError(`WebShop server ${this.baseUrl}: session fixed_0 fails; is this a WebShop server?`);
-    const probe = new PageFetcher(this.fetcher.baseUrl, { retries: 0, timeoutMs: options.timeoutMs ?? 30_000 });
+    const first = new PageFetcher(this.fetcher.baseUrl, {
+      retries: 0,
+      timeoutMs: options.firstTimeoutMs ?? 600_000,
+    });
+    if (!(await this.hasTask(0, first)))
+      throw new UserError(
+        `WebShop server ${this.baseUrl}: session fixed_0 fails; is this a WebShop server?`,
+      );
+    const probe = new PageFetcher(this.fetcher.baseUrl, {
+      retries: 0,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
     let lo = 0; // known present
     let hi = 1;
     while (hi < 1 << 24 && (await this.hasTask(hi, probe))) {
@@ -166,19 +243,27 @@ function isFolder(path: string | undefined): path is string {
  * a folder holding paper_{train,test}_indices.json (or its splits/ subfolder), else a
  * seeded 60/40 split.
  */
-export async function createRemoteWebshopEnv(url: string, options: EnvOptions, remote: RemoteWebshopOptions = {}): Promise<EnvBundle> {
+export async function createRemoteWebshopEnv(
+  url: string,
+  options: EnvOptions,
+  remote: RemoteWebshopOptions = {},
+): Promise<EnvBundle> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new UserError(`--webshop-url ${url}: not a URL (expected e.g. http://127.0.0.1:3000)`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UserError(`--webshop-url ${url}: expected an http(s) URL`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UserError(`--webshop-url ${url}: expected an http(s) URL`);
   const env = new RemoteWebshopEnv(url, remote);
   const count = await env.countTasks(remote);
   const ids = Array.from({ length: count }, (_, i) => `fixed_${i}`);
   let splits: Record<string, string[]> = seededSplits(ids);
-  const found = count === FULL_CATALOGUE_GOALS && isFolder(options.data) ? findPaperSplits([`${options.data}/splits`, options.data]) : undefined;
+  const found =
+    count === FULL_CATALOGUE_GOALS && isFolder(options.data)
+      ? findPaperSplits([`${options.data}/splits`, options.data])
+      : undefined;
   if (found) {
     try {
       splits = paperSplits(found, count);
@@ -186,5 +271,9 @@ export async function createRemoteWebshopEnv(url: string, options: EnvOptions, r
       throw new UserError(`${found.train}: ${(err as Error).message}`);
     }
   }
-  return { env: env as EnvBundle['env'], tasks: { ids, splits }, source: `webshop server ${env.fetcher.baseUrl} (${count} goals)` };
+  return {
+    env: env as EnvBundle['env'],
+    tasks: { ids, splits },
+    source: `webshop server ${env.fetcher.baseUrl} (${count} goals)`,
+  };
 }

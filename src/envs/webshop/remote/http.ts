@@ -46,7 +46,8 @@ export class PageFetcher {
     }
     const html = await this.fetchWithRetries(url);
     this.cache.set(url, html);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    if (this.cache.size > this.cacheSize)
+      this.cache.delete(this.cache.keys().next().value as string);
     return html;
   }
 
@@ -70,7 +71,14 @@ export class PageFetcher {
       }
     }
     if (lastError instanceof HttpStatusError) throw lastError;
-    const reason = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-    throw new UserError(`WebShop server ${this.baseUrl}: cannot fetch ${url} (${reason}); is the server running?`);
+    const reason =
+      lastError instanceof Error
+        ? lastError.cause instanceof Error
+          ? lastError.cause.message
+          : lastError.message
+        : String(lastError);
+    throw new UserError(
+      `WebShop server ${this.baseUrl}: cannot fetch ${url} (${reason}); is the server running?`,
+    );
   }
 }
