@@ -7,5 +7,17 @@ import type { StepContext } from './messages.js';
  */
 export interface QModel {
   readonly name: string;
-  score(context: StepContext, candidates: readonly string[]): Promise<number[]>;
+  score(
+    context: StepContext,
+    candidates: readonly string[],
+    evidence?: CandidateEvidence,
+  ): Promise<number[]>;
+}
+
+/**
+ * What the policy itself said about the candidates, for models that combine it with Q
+ * (a model may ignore it). `votes[i]`: how many of the n samples proposed candidate i.
+ */
+export interface CandidateEvidence {
+  votes?: readonly number[];
 }

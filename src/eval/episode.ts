@@ -1,6 +1,6 @@
 /**
- * One evaluation episode. Greedy, best-of-n-random and Q-guided share this loop and
- * differ only in how many candidates are sampled and which one is executed. Unchosen
+ * One evaluation episode. Every decision rule (./decision) shares this loop: rules differ
+ * only in how many candidates are sampled and which one is executed. Unchosen
  * candidates are never executed (the official code runs them all, method-spec §9.6).
  */
 import type { Env } from '../core/env.js';
@@ -10,29 +10,25 @@ import type { QModel } from '../core/qmodel.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { policyMessages } from '../agent/conversation.js';
 import { distinctSteps } from '../agent/parse.js';
+import { getDecisionRule } from './decision/index.js';
 import type { Algorithm, CandidateLog, StepLog, Trajectory } from './trajectory.js';
 
 export interface EpisodeOptions {
   env: Env;
   policy: Policy;
+  /** A registered decision rule's name (./decision). */
   algorithm: Algorithm;
-  /** Candidates per step for best-of-n-random and qguided (greedy samples 1). */
+  /** Candidates per step asked for (the rule may ask for fewer: greedy samples 1). */
   n: number;
   qmodel?: QModel;
   maxDepth: number;
   seed: number;
 }
 
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++)
-    if ((values[i] as number) > (values[best] as number)) best = i;
-  return best;
-}
-
 export async function runEpisode(taskId: string, options: EpisodeOptions): Promise<Trajectory> {
   const { env, policy, algorithm, qmodel } = options;
-  if (algorithm === 'qguided' && !qmodel) throw new Error('qguided needs a Q-value model');
+  const rule = getDecisionRule(algorithm);
+  if (rule.needsQModel && !qmodel) throw new Error(`${algorithm} needs a Q-value model`);
   const started = performance.now();
   const usage = emptyUsage();
   const pickRng = new Rng(seedFrom(options.seed, taskId, 'pick'));
@@ -51,7 +47,7 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
     algorithm,
     policy: policy.name,
     ...(qmodel ? { qmodel: qmodel.name } : {}),
-    n: algorithm === 'greedy' ? 1 : options.n,
+    n: rule.samples(options.n),
     seed: options.seed,
   };
   try {
@@ -62,24 +58,30 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
       });
       addUsage(usage, reply.usage);
       const { steps: distinct, sourceOf } = distinctSteps(reply.candidates);
-      const candidates: CandidateLog[] = distinct.map((step) => ({
+      const votes = distinct.map(() => 0);
+      for (const i of sourceOf) votes[i] = (votes[i] as number) + 1;
+      const candidates: CandidateLog[] = distinct.map((step, i) => ({
         text: step.text,
         action: step.action,
+        votes: votes[i] as number,
       }));
-      if (candidates.length === 0) candidates.push({ text: '', action: '' });
-      let chosen = 0;
-      // A uniform pick among the n raw samples (not among distinct actions), so the control
-      // follows the policy's own distribution, as greedy does: only the Q-value model differs.
-      if (algorithm === 'best-of-n-random' && sourceOf.length > 0)
-        chosen = sourceOf[pickRng.int(sourceOf.length)] as number;
-      else if (algorithm === 'qguided' && candidates.length > 1) {
-        const qs = await (qmodel as QModel).score(
-          context,
-          candidates.map((c) => c.text),
+      if (candidates.length === 0) candidates.push({ text: '', action: '', votes: 0 });
+      const decision = await rule.decide({
+        context,
+        candidates: candidates.map((c) => c.text),
+        sourceOf,
+        votes: candidates.map((c) => c.votes ?? 0),
+        rng: pickRng,
+        ...(qmodel ? { qmodel } : {}),
+      });
+      decision.q?.forEach((q, i) => {
+        if (candidates[i]) candidates[i].q = q;
+      });
+      const chosen = decision.chosen;
+      if (!Number.isInteger(chosen) || chosen < 0 || chosen >= candidates.length)
+        throw new Error(
+          `decision rule ${algorithm} chose candidate ${chosen} of ${candidates.length}`,
         );
-        qs.forEach((q, i) => ((candidates[i] as CandidateLog).q = q));
-        chosen = argmax(qs);
-      }
       const pick = candidates[chosen] as CandidateLog;
       const result = await env.step(state, pick.action);
       state = result.state;

@@ -1,7 +1,8 @@
 /**
  * The whole method on one env: collect MCTS trees on train tasks, build step-level
- * preference pairs, train the learned Q-value model, then evaluate greedy,
- * best-of-n-random and Q-guided on disjoint test tasks with paired-bootstrap intervals.
+ * preference pairs, train the learned Q-value model, then evaluate every registered
+ * decision rule (one arm each: greedy, best-of-n-random, ..., Q-guided) on disjoint test
+ * tasks with paired-bootstrap intervals of Q-guided minus each other arm.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,12 @@ import { trainQModel, saveQModel, type EpochStats, type TrainResult } from '../q
 import { runEval, summarize, type EvalSummary } from './run.js';
 import { pairedBootstrap, type Interval } from './stats.js';
 import type { Algorithm, Trajectory } from './trajectory.js';
+import {
+  BASELINE_RULE,
+  REFERENCE_RULE,
+  decisionRuleNames,
+  getDecisionRule,
+} from './decision/index.js';
 
 export interface PipelineOptions {
   bundle: EnvBundle;
@@ -37,6 +44,8 @@ export interface PipelineOptions {
   outDir: string;
   /** A Q-value model to use instead of training one (skips collect/pairs/train). */
   qmodel?: QModel;
+  /** Decision rules to evaluate, one arm each (default: every registered rule). */
+  rules?: readonly string[];
   hooks?: PipelineHooks;
 }
 
@@ -74,14 +83,12 @@ export interface PipelineResult {
     heldOutPairs: number;
   };
   arms: ArmResult[];
-  /** Q-guided minus each baseline, with 95% paired-bootstrap intervals. */
+  /** Q-guided minus each other arm, with 95% paired-bootstrap intervals. */
   differences: Array<{ versus: Algorithm; diff: Interval }>;
   /** Q-guided success rate divided by greedy's. */
   uplift: Interval;
   wallSeconds: number;
 }
-
-const ARMS: Algorithm[] = ['greedy', 'best-of-n-random', 'qguided'];
 
 interface Fold {
   train: readonly string[];
@@ -112,6 +119,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const started = performance.now();
   const { bundle, policy, hooks } = options;
   const env = bundle.env;
+  const ARMS: Algorithm[] = [...(options.rules ?? decisionRuleNames())];
+  ARMS.forEach((name) => getDecisionRule(name));
+  for (const name of [REFERENCE_RULE, BASELINE_RULE])
+    if (!ARMS.includes(name)) throw new UserError(`rules: must include ${name}`);
   mkdirSync(options.outDir, { recursive: true });
   const folds = makeFolds(
     options.trainTaskIds,
@@ -188,7 +199,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         policy,
         algorithm,
         n: options.n,
-        ...(algorithm === 'qguided' ? { qmodel } : {}),
+        ...(getDecisionRule(algorithm).needsQModel ? { qmodel } : {}),
         maxDepth: options.maxDepth,
         seed: options.seed,
         taskIds: fold.test,
@@ -209,7 +220,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       env: env.name,
       algorithm,
       policy: policy.name,
-      n: algorithm === 'greedy' ? 1 : options.n,
+      n: getDecisionRule(algorithm).samples(options.n),
       seed: options.seed,
       wallSeconds: runs.reduce((sum, t) => sum + t.wallSeconds, 0),
     });
@@ -245,11 +256,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         }
       : {}),
     arms,
-    differences: [
-      { versus: 'greedy', diff: boot.diff('qguided', 'greedy') },
-      { versus: 'best-of-n-random', diff: boot.diff('qguided', 'best-of-n-random') },
-    ],
-    uplift: boot.ratio('qguided', 'greedy'),
+    differences: ARMS.filter((a) => a !== REFERENCE_RULE).map((versus) => ({
+      versus,
+      diff: boot.diff(REFERENCE_RULE, versus),
+    })),
+    uplift: boot.ratio(REFERENCE_RULE, BASELINE_RULE),
     wallSeconds: (performance.now() - started) / 1000,
   };
   writeJsonAtomic(join(options.outDir, 'results.json'), result, true);

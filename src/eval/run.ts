@@ -6,7 +6,9 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
+import { UserError } from '../core/errors.js';
 import { writeJsonAtomic } from '../core/fs.js';
+import { getDecisionRule } from './decision/index.js';
 import { runEpisode, type EpisodeOptions } from './episode.js';
 import { trajectorySchema, type Algorithm, type Trajectory } from './trajectory.js';
 
@@ -91,6 +93,9 @@ export async function runEval(
   options: EvalOptions,
 ): Promise<{ trajectories: Trajectory[]; summary: EvalSummary }> {
   const started = performance.now();
+  const rule = getDecisionRule(options.algorithm);
+  if (rule.needsQModel && !options.qmodel)
+    throw new UserError(`decision rule ${rule.name} needs a Q-value model (option qmodel)`);
   const maxDepth = options.maxDepth ?? options.env.maxDepth;
   const file = options.outDir ? join(options.outDir, 'trajectories.jsonl') : undefined;
   if (options.outDir) mkdirSync(options.outDir, { recursive: true });
@@ -121,7 +126,7 @@ export async function runEval(
     algorithm: options.algorithm,
     policy: options.policy.name,
     ...(options.qmodel ? { qmodel: options.qmodel.name } : {}),
-    n: options.algorithm === 'greedy' ? 1 : options.n,
+    n: rule.samples(options.n),
     seed: options.seed,
     wallSeconds: (performance.now() - started) / 1000,
   });

@@ -1,8 +1,8 @@
 /** The trajectory record written by `stepq eval` (one JSON line per task). */
 import { z } from 'zod';
 
-export const ALGORITHMS = ['greedy', 'best-of-n-random', 'qguided'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
+/** A decision rule's name (src/eval/decision registers them; the list lives only there). */
+export type Algorithm = string;
 
 const usageSchema = z.object({
   calls: z.number(),
@@ -13,8 +13,10 @@ const usageSchema = z.object({
 export const candidateSchema = z.object({
   text: z.string(),
   action: z.string(),
-  /** Q-value from the Q-value model (qguided only). */
+  /** Q-value from the Q-value model (rules that use one). */
   q: z.number().optional(),
+  /** How many of the step's raw samples proposed this action (absent in older files). */
+  votes: z.number().int().min(0).optional(),
 });
 
 export const stepLogSchema = z.object({
@@ -34,7 +36,8 @@ export const trajectorySchema = z.object({
   env: z.string(),
   taskId: z.string(),
   task: z.string(),
-  algorithm: z.enum(ALGORITHMS),
+  /** The decision rule (its registered name). */
+  algorithm: z.string().min(1),
   policy: z.string(),
   qmodel: z.string().optional(),
   n: z.number().int(),

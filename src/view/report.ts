@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs.js';
 import { pairedBootstrap, type Interval } from '../eval/stats.js';
 import type { Trajectory } from '../eval/trajectory.js';
+import { BASELINE_RULE, REFERENCE_RULE } from '../eval/decision/index.js';
 import { escapeHtml as esc, lineChartSvg, trainingChartSvg } from './charts.js';
 import { openRunFolder, type RunArm, type RunFolder } from './run-folder.js';
 import { DEFAULT_VIEW_PORT, VIEW_HOST } from './server.js';
@@ -68,11 +69,11 @@ function resultsSection(run: RunFolder, intervals: Map<string, Interval>): strin
   if (r) {
     const diffs = r.differences.map(
       (d) =>
-        `<li>qguided − ${esc(d.versus)}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]</li>`,
+        `<li>${REFERENCE_RULE} − ${esc(d.versus)}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]</li>`,
     );
     const u = r.uplift;
     diffs.push(
-      `<li>uplift qguided / greedy: ${u.mean.toFixed(2)}× [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : '∞'}]</li>`,
+      `<li>uplift ${REFERENCE_RULE} / ${BASELINE_RULE}: ${u.mean.toFixed(2)}× [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : '∞'}]</li>`,
     );
     parts.push(`<ul id="differences">${diffs.join('')}</ul>`);
   }
@@ -164,7 +165,7 @@ export function calibrationBins(
 }
 
 function calibrationSection(run: RunFolder): string {
-  const guided = run.arms.filter((a) => a.algorithm === 'qguided');
+  const guided = run.arms.filter((a) => a.algorithm === REFERENCE_RULE);
   const head = '<h2>Q-value calibration</h2>';
   const what =
     '<p>Each Q-guided test episode gives one point: the mean Q (from the Q-value model) of the candidates it executed, against whether the episode succeeded. Episodes are cut into equal-count bins by that Q; each bin shows its success rate with a 95% Wilson interval. The learned model is fitted with a DPO objective, so its Q is a relative score rather than a probability: a well-ranking model gives a rising line, not one on the diagonal.</p>';
@@ -205,9 +206,9 @@ function linksSection(run: RunFolder, viewerUrl: string): string {
   ];
   const greedy = run.arms.find((a) => a.algorithm === 'greedy');
   // The Q-guided arm of results.json when there is one, else the one with the most candidates.
-  const resultN = run.results?.arms.find((a) => a.algorithm === 'qguided')?.summary.n;
+  const resultN = run.results?.arms.find((a) => a.algorithm === REFERENCE_RULE)?.summary.n;
   const guided = run.arms
-    .filter((a) => a.algorithm === 'qguided')
+    .filter((a) => a.algorithm === REFERENCE_RULE)
     .sort((a, b) => Number(b.n === resultN) - Number(a.n === resultN) || b.n - a.n)[0];
   if (greedy && guided) {
     const base = new Map(greedy.trajectories.map((t) => [t.taskId, t.success]));

@@ -12,6 +12,7 @@ import { readJsonFile, readJsonlFile } from '../core/validate.js';
 import { pairSchema } from '../data/pairs.js';
 import { readTreeFile, treeFileSchema, type TreeFile } from '../data/tree.js';
 import { trajectorySchema, type Algorithm, type Trajectory } from '../eval/trajectory.js';
+import { ruleOrder } from '../eval/decision/index.js';
 
 /** The tree file without its nodes: what the task index needs. */
 const treeHeaderSchema = treeFileSchema.omit({ root: true });
@@ -215,9 +216,8 @@ export function openRunFolder(dir: string): RunFolder {
       arm.trajectories.push(t);
     }
   }
-  const order: Algorithm[] = ['greedy', 'best-of-n-random', 'qguided'];
   const arms = [...armsByKey.values()].sort(
-    (a, b) => order.indexOf(a.algorithm) - order.indexOf(b.algorithm) || a.n - b.n,
+    (a, b) => ruleOrder(a.algorithm) - ruleOrder(b.algorithm) || a.n - b.n,
   );
 
   const pairsByTask = new Map<string, PairView[]>();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { PAIR_STRATEGIES, type PairStrategy } from '../../data/pairs.js';
 import { runPipeline, type PipelineResult } from '../../eval/pipeline.js';
+import { BASELINE_RULE, REFERENCE_RULE, decisionRuleNames } from '../../eval/decision/index.js';
 import type { Interval } from '../../eval/stats.js';
 import {
   addEnvOptions,
@@ -80,11 +81,11 @@ function renderResult(r: PipelineResult): string {
   lines.push('');
   for (const d of r.differences)
     lines.push(
-      `qguided - ${d.versus}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]${d.diff.low > 0 ? '  (interval above zero)' : ''}`,
+      `${REFERENCE_RULE} - ${d.versus}: ${(100 * d.diff.mean).toFixed(1)} points [${(100 * d.diff.low).toFixed(1)}, ${(100 * d.diff.high).toFixed(1)}]${d.diff.low > 0 ? '  (interval above zero)' : ''}`,
     );
   const u = r.uplift;
   lines.push(
-    `uplift qguided / greedy: ${u.mean.toFixed(2)}x [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : 'inf'}]`,
+    `uplift ${REFERENCE_RULE} / ${BASELINE_RULE}: ${u.mean.toFixed(2)}x [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : 'inf'}]`,
   );
   lines.push(`wall time: ${r.wallSeconds.toFixed(1)} s`);
   return lines.join('\n');
@@ -96,7 +97,8 @@ export function registerDemo(program: Command): void {
     .description(
       'Run the whole method end to end and print a results table:\n' +
         '  collect MCTS trees on train tasks -> build step-level preference pairs -> train the\n' +
-        '  Q-value model -> evaluate greedy, best-of-n-random and Q-guided on disjoint test tasks.\n' +
+        `  Q-value model -> evaluate each decision rule (${decisionRuleNames().join(', ')})\n` +
+        '  on disjoint test tasks.\n' +
         'Defaults: a built-in synthetic HotPotQA world of 1,500 questions (WebShop: a generated\n' +
         'catalogue of 4,000 products) and the embedded heuristic policy (offline: no key, no GPU,\n' +
         'no network). --train-tasks/--test-tasks cap the splits.',

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { runEval } from '../../eval/run.js';
-import { ALGORITHMS, type Algorithm } from '../../eval/trajectory.js';
+import { decisionRuleNames, decisionRules, getDecisionRule } from '../../eval/decision/index.js';
+import type { Algorithm } from '../../eval/trajectory.js';
 import {
   addEnvOptions,
   addPolicyOptions,
@@ -26,21 +27,21 @@ interface EvalFlags extends EnvFlags, PolicyFlags {
 }
 
 export function registerEval(program: Command): void {
-  const cmd = program
-    .command('eval')
-    .description(
-      'Run the agent on tasks and report success.\n' +
-        "  greedy            one sampled action per step (the paper's baseline)\n" +
-        '  best-of-n-random  n samples per step, a random one executed (control)\n' +
-        '  qguided           n samples per step, the one the Q-value model rates highest executed',
-    );
+  const cmd = program.command('eval').description(
+    'Run the agent on tasks and report success.\n' +
+      decisionRules()
+        .map((r) => `  ${r.name.padEnd(17)} ${r.summary}`)
+        .join('\n'),
+  );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
   cmd
     .addOption(
-      new Option('--algorithm <name>', 'decision rule').choices([...ALGORITHMS]).default('greedy'),
+      new Option('--algorithm <name>', 'decision rule')
+        .choices(decisionRuleNames())
+        .default('greedy'),
     )
-    .option('--n <k>', 'candidates per step (best-of-n-random, qguided)', intArg('--n', 1), 5)
+    .option('--n <k>', 'candidates per step (rules that sample more than one)', intArg('--n', 1), 5)
     .option(
       '--qmodel <spec>',
       'Q-value model: a folder from `stepq train`, or llm:<policy>@<url>,ref=<ref>@<url>',
@@ -54,9 +55,9 @@ export function registerEval(program: Command): void {
     .option('--out <dir>', 'write trajectories.jsonl and summary.json here (a re-run resumes)')
     .option('--json', 'print one JSON summary object instead of a table')
     .action(async (flags: EvalFlags) => {
-      if (flags.algorithm === 'qguided' && !flags.qmodel)
+      if (getDecisionRule(flags.algorithm).needsQModel && !flags.qmodel)
         throw new UserError(
-          '--algorithm qguided needs --qmodel (a folder from `stepq train` or llm:...)',
+          `--algorithm ${flags.algorithm} needs --qmodel (a folder from \`stepq train\` or llm:...)`,
         );
       const bundle = await loadEnv(flags);
       const taskIds = selectTasks(bundle, flags);
