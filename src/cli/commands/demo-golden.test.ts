@@ -81,7 +81,11 @@ function digest(out: string): Json {
         info: t.info,
         usage: t.usage,
         error: t.error,
-        steps: t.steps,
+        // Candidate vote counts are a log of the samples (already in the hash as texts), not a result.
+        steps: t.steps.map((s: { candidates: Array<Record<string, unknown>> }) => ({
+          ...s,
+          candidates: s.candidates.map(({ votes: _v, ...c }) => c),
+        })),
       })),
     );
   }
