@@ -114,6 +114,57 @@ test('qguided scores distinct candidates and executes only the best one', async 
   assert.deepEqual(t.usage, { calls: 1, promptTokens: 10, completionTokens: 5 });
 });
 
+test('majority executes the action proposed most often and logs the votes', async () => {
+  const env = toyEnv();
+  const t = await runEpisode('0', {
+    env,
+    policy: scripted,
+    algorithm: 'majority',
+    n: 4,
+    maxDepth: 3,
+    seed: 1,
+  });
+  const step = t.steps[0]!;
+  assert.deepEqual(
+    step.candidates.map((c) => c.votes),
+    [2, 1, 1],
+    'Finish[wrong] was proposed twice (two spellings of one action)',
+  );
+  assert.equal(step.chosen, 0);
+  assert.deepEqual(env.steps, ['Finish[wrong]']);
+});
+
+test('majority breaks ties with the seeded rng, reproducibly', async () => {
+  // Two samples, two distinct actions: every step is a tie.
+  const twoWay: Policy = {
+    name: 'two-way',
+    async propose() {
+      return {
+        candidates: ['Thought: a\nAction: Finish[wrong]', 'Thought: b\nAction: Finish[right]'],
+        usage: { calls: 1, promptTokens: 0, completionTokens: 0 },
+      };
+    },
+  };
+  const picks = async (seed: number) => {
+    const out: number[] = [];
+    for (let task = 0; task < 40; task++) {
+      const t = await runEpisode(String(task), {
+        env: toyEnv(),
+        policy: twoWay,
+        algorithm: 'majority',
+        n: 2,
+        maxDepth: 3,
+        seed,
+      });
+      out.push(t.steps[0]!.chosen);
+    }
+    return out;
+  };
+  const a = await picks(7);
+  assert.deepEqual(await picks(7), a);
+  assert.ok(a.includes(0) && a.includes(1), 'both tied actions get picked');
+});
+
 test('best-of-n-random is seeded and reproducible', async () => {
   const picks = async (seed: number) => {
     const out: string[] = [];

@@ -68,4 +68,4 @@ export const qguided: DecisionRule = {
   },
 };
 
-export const BUILTIN_RULES: readonly DecisionRule[] = [greedy, bestOfNRandom, qguided];
+export const BUILTIN_RULES: readonly DecisionRule[] = [greedy, bestOfNRandom, majority, qguided];

@@ -370,7 +370,9 @@ function Trajectories({ taskId }) {
                       html`<li class=${i === s.chosen ? 'chosen' : ''} title=${c.text}>
                         <span>${i === s.chosen ? '▶' : ' '}</span
                         ><span>${c.action || '(unreadable)'}</span
-                        ><span class="q">${c.q === undefined ? '' : `Q ${fmtQ(c.q)}`}</span>
+                        ><span class="q"
+                          >${c.votes === undefined || t.n <= 1 ? '' : `${c.votes}/${t.n} votes `}${c.q === undefined ? '' : `Q ${fmtQ(c.q)}`}</span
+                        >
                       </li>`,
                   )}
                 </ul>
