@@ -14,7 +14,8 @@ const context = { env: 'toy', taskId: 't', task: 'q', history: [] };
 
 test('the built-in rules are registered once, in a fixed order', () => {
   const names = decisionRuleNames();
-  for (const name of ['greedy', 'best-of-n-random', 'majority', 'qguided']) assert.ok(names.includes(name));
+  for (const name of ['greedy', 'best-of-n-random', 'majority', 'qguided'])
+    assert.ok(names.includes(name));
   assert.equal(new Set(names).size, names.length);
   assert.ok(ruleOrder('greedy') < ruleOrder('qguided'));
   assert.equal(ruleOrder('not-a-rule'), Number.MAX_SAFE_INTEGER);
