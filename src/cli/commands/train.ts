@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
+import { UserError } from '../../core/errors.js';
 import { floatArg, intArg } from '../options.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -7,6 +8,7 @@ import { DEFAULT_FEATURIZER } from '../../qmodel/featurizer.js';
 import { readPairsFile } from '../../qmodel/pairs.js';
 import { saveQModel } from '../../qmodel/store.js';
 import { DEFAULT_TRAIN_OPTIONS as D, trainQModel, type EpochStats } from '../../qmodel/train.js';
+import { runTrlTrain, TRL_ONLY_FLAGS, type TrlFlags } from './train-trl.js';
 
 interface TrainFlags {
   pairs: string;
@@ -23,6 +25,7 @@ interface TrainFlags {
   dimBits: number;
   seed: number;
   json?: boolean;
+  engine: 'stepq' | 'trl';
 }
 
 function epochRow(s: EpochStats): Record<string, string | number | null> {
@@ -79,7 +82,44 @@ export function registerTrain(program: Command): void {
     )
     .option('--seed <n>', 'random seed (split, init, shuffling)', intArg('--seed'), D.seed)
     .option('--json', 'print one JSON summary object instead of tables')
-    .action((flags: TrainFlags) => {
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'stepq (the small CPU model above) or trl (an LLM, step-level DPO on TRL: docs/trl.md)',
+      )
+        .choices(['stepq', 'trl'])
+        .default('stepq'),
+    )
+    .option('--base <model>', 'trl: hub id or local folder of the starting LLM')
+    .option('--lora', 'trl: train a LoRA adapter (peft) instead of all weights')
+    .option('--gguf', "trl: also write GGUF files (llama.cpp's converter) for --qmodel gguf:<out>")
+    .option(
+      '--python <path>',
+      'trl: Python interpreter (default $STEPQ_PYTHON, python/.venv, python3)',
+    )
+    .option(
+      '--max-length <n>',
+      'trl: token limit shared with the scorer',
+      intArg('--max-length', 8),
+    )
+    .option(
+      '--effective-batch <n>',
+      'trl: pairs per step (default 64)',
+      intArg('--effective-batch', 1),
+    )
+    .option('--per-device-batch <n>', 'trl: pairs per device pass', intArg('--per-device-batch', 1))
+    .option('--max-steps <n>', 'trl: stop after n optimiser steps', intArg('--max-steps', 1))
+    .option('--processes <n>', 'trl: GPUs, through accelerate launch', intArg('--processes', 1))
+    .option('--dtype <t>', 'trl: auto (bf16 on a GPU that has it), float32, bfloat16, float16')
+    .option('--llama-cpp <dir>', "trl: folder with llama.cpp's convert_hf_to_gguf.py")
+    .action(async (flags: TrainFlags & TrlFlags, command: Command) => {
+      if (flags.engine === 'trl') {
+        const given = (key: string) => command.getOptionValueSource(key) !== 'default';
+        await runTrlTrain(flags, given, process.env.STEPQ_PYTHON);
+        return;
+      }
+      const stray = TRL_ONLY_FLAGS.find((f) => command.getOptionValue(f.key) !== undefined);
+      if (stray) throw new UserError(`${stray.flag} needs --engine trl`);
       const pairs = readPairsFile(flags.pairs);
       const progress = startProgress('train', flags.epochs, {
         quiet: flags.json,
