@@ -8,6 +8,7 @@ import { qModelMessages } from '../agent/conversation.js';
 import { writeJsonAtomic } from '../core/fs.js';
 import { registerPairs } from '../cli/commands/pairs.js';
 import '../search/testkit/toy.js'; // registers the `toy` prompt
+import { chatTemplate, scoringTexts, TEMPLATE_NAMES } from '../qmodel/chat-templates.js';
 import { buildPairs, pairSelections, readPairs, readTreeFolder, toTrl } from './pairs.js';
 import { bestPathOf, countNodes, TREE_FORMAT, type TreeFile, type TreeNode } from './tree.js';
 
@@ -106,11 +107,20 @@ test('best path: highest-Q vs lowest-Q visited sibling at each depth of the best
   // The prompt is exactly what the Q-value model is trained and scored on.
   assert.deepEqual(p1.prompt, qModelMessages(p1.context));
   assert.equal(p1.prompt.at(-1)?.content, 'Observation: after A');
-  assert.deepEqual(toTrl(p1), {
-    prompt: p1.prompt,
-    chosen: [{ role: 'assistant', content: p1.chosen }],
-    rejected: [{ role: 'assistant', content: p1.rejected }],
-  });
+  // The TRL record carries the rendered text: prompt + completion is exactly what the scorer
+  // tokenises for that candidate, for every template (one renderer for training and scoring).
+  for (const name of TEMPLATE_NAMES) {
+    const template = chatTemplate(name);
+    const trl = toTrl(p1, template);
+    const [chosen, rejected] = scoringTexts(template, p1.context, [p1.chosen, p1.rejected]);
+    assert.deepEqual(
+      [trl.prompt, trl.chosen, trl.rejected],
+      [chosen?.scoring.prompt, chosen?.scoring.completion, rejected?.scoring.completion],
+      name,
+    );
+    assert.deepEqual([trl.template, trl.env, trl.taskId, trl.depth], [name, p1.env, p1.taskId, 1]);
+  }
+  assert.equal(toTrl(p1, chatTemplate('phi3')).chosen, 'Thought: t.\nAction: A1<|end|>');
 });
 
 test('best path: ties, single children, min-gap, no success', () => {
@@ -198,6 +208,8 @@ test('pairs CLI: writes JSONL (stepq and trl), skips invalid tree files by name 
     join(dir, 'trl.jsonl'),
     '--format',
     'trl',
+    '--template',
+    'chatml',
     '--json',
   ]);
   t.mock.restoreAll();
@@ -213,6 +225,17 @@ test('pairs CLI: writes JSONL (stepq and trl), skips invalid tree files by name 
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-  assert.deepEqual(Object.keys(trl[0]), ['prompt', 'chosen', 'rejected']);
-  assert.deepEqual(trl[1].chosen, [{ role: 'assistant', content: 'Thought: t.\nAction: A1' }]);
+  assert.deepEqual(Object.keys(trl[0]), [
+    'prompt',
+    'chosen',
+    'rejected',
+    'template',
+    'env',
+    'taskId',
+    'depth',
+  ]);
+  assert.equal(trl[1].chosen, 'Thought: t.\nAction: A1<|im_end|>');
+  assert.equal(trl[1].template, 'chatml');
+  assert.ok(trl[1].prompt.endsWith('<|im_end|>\n<|im_start|>assistant\n'));
+  assert.equal(JSON.parse(stdout[1] as string).template, 'chatml');
 });

@@ -9,9 +9,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import type { Message, StepContext } from '../core/messages.js';
+import type { StepContext } from '../core/messages.js';
 import { readJsonlFile } from '../core/validate.js';
 import { qModelMessages } from '../agent/conversation.js';
+import type { ChatTemplate } from '../qmodel/chat-templates.js';
 import {
   contextAt,
   nodesAlong,
@@ -137,18 +138,31 @@ export function buildPairs(tree: TreeFile, options: PairOptions): Pair[] {
   });
 }
 
-/** TRL's conversational preference format, accepted by `trl dpo` / DPOTrainer as is. */
+/**
+ * TRL's standard (non-conversational) preference record, rendered by stepq's one renderer
+ * (docs/llm-qmodel-contract.md §1): `prompt + chosen` is exactly the text the `llm:` /
+ * `gguf:` scorers tokenise, so no chat template is applied on the Python side. The extra
+ * fields are ignored by TRL and checked by the training recipe.
+ */
 export interface TrlPreference {
-  prompt: Message[];
-  chosen: Message[];
-  rejected: Message[];
+  prompt: string;
+  chosen: string;
+  rejected: string;
+  template: string;
+  env: string;
+  taskId: string;
+  depth: number;
 }
 
-export function toTrl(pair: Pair): TrlPreference {
+export function toTrl(pair: Pair, template: ChatTemplate): TrlPreference {
   return {
-    prompt: pair.prompt,
-    chosen: [{ role: 'assistant', content: pair.chosen }],
-    rejected: [{ role: 'assistant', content: pair.rejected }],
+    prompt: template.renderPrompt(pair.prompt),
+    chosen: template.renderCompletion(pair.chosen),
+    rejected: template.renderCompletion(pair.rejected),
+    template: template.name,
+    env: pair.env,
+    taskId: pair.taskId,
+    depth: pair.depth,
   };
 }
 

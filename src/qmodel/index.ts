@@ -19,6 +19,26 @@ export {
 export { saveQModel, loadLearnedQModel } from './store.js';
 export { readPairsFile, type TrainingPair } from './pairs.js';
 export { LearnedQModel } from './learned.js';
+export {
+  readLlmManifest,
+  isLlmModelDir,
+  manifestGgufFiles,
+  llmManifestSchema,
+  LLM_MANIFEST_FILE,
+  LLM_MANIFEST_FORMAT,
+  type LlmManifest,
+  type TokenRule,
+  type Truncation,
+  type SpanRule,
+} from './llm-manifest.js';
+export {
+  chatTemplate,
+  renderForScoring,
+  CHAT_TEMPLATES,
+  DEFAULT_TEMPLATE,
+  type ChatTemplate,
+  type ScoringText,
+} from './chat-templates.js';
 // The LLM implicit model (and the OpenAI SDK it needs) is imported lazily: see ./llm-implicit.js.
 
 export const QMODEL_SPECS = `a folder from \`stepq train\` | ${LLM_SPEC_USAGE} | ${GGUF_QMODEL_USAGE}`;

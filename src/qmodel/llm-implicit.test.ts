@@ -43,28 +43,6 @@ test('spec parsing: models, URLs, defaults, and clear errors', () => {
   }
 });
 
-test('templates: the scored span is the reply plus its end marker, not the role header', () => {
-  const prompt = [
-    { role: 'user' as const, content: 'Q' },
-    { role: 'assistant' as const, content: 'OK' },
-  ];
-  const phi3 = renderForScoring(chatTemplate('phi3'), prompt, 'Thought: t\nAction: a[b]');
-  assert.equal(
-    phi3.text,
-    '<|user|>\nQ<|end|>\n<|assistant|>\nOK<|end|>\n<|assistant|>\nThought: t\nAction: a[b]<|end|>',
-  );
-  assert.equal(phi3.text.slice(phi3.spanStart), 'Thought: t\nAction: a[b]<|end|>');
-  const chatml = renderForScoring(chatTemplate('chatml'), prompt, 'R');
-  assert.equal(
-    chatml.text,
-    '<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\nOK<|im_end|>\n<|im_start|>assistant\nR<|im_end|>',
-  );
-  assert.equal(chatml.text.slice(chatml.spanStart), 'R<|im_end|>');
-  const llama3 = renderForScoring(chatTemplate('llama3'), prompt, 'R');
-  assert.equal(llama3.text.slice(llama3.spanStart), 'R<|eot_id|>');
-  assert.ok(llama3.text.startsWith('<|start_header_id|>user<|end_header_id|>\n\nQ<|eot_id|>'));
-});
-
 test('span rule: tokens starting at/after the boundary count; a straddling token does not; BOS and generated tokens are ignored', () => {
   const text = 'ABC|DEF';
   const spanStart = 4; // "DEF"

@@ -8,6 +8,7 @@ import {
   toTrl,
   type PairStrategy,
 } from '../../data/pairs.js';
+import { chatTemplate, DEFAULT_TEMPLATE, TEMPLATE_NAMES } from '../../qmodel/chat-templates.js';
 import { floatArg } from '../options.js';
 import { renderTable } from '../table.js';
 
@@ -17,6 +18,7 @@ interface PairsFlags {
   minGap: number;
   strategy: PairStrategy;
   format: 'stepq' | 'trl';
+  template: string;
   json?: boolean;
 }
 
@@ -50,10 +52,18 @@ export function registerPairs(program: Command): void {
     .addOption(
       new Option(
         '--format <name>',
-        "stepq (full records) or trl (TRL's conversational preference format for `trl dpo`)",
+        'stepq (full records) or trl (rendered prompt/chosen/rejected text for TRL; docs/llm-qmodel-contract.md)',
       )
         .choices(['stepq', 'trl'])
         .default('stepq'),
+    )
+    .addOption(
+      new Option(
+        '--template <name>',
+        'chat template of --format trl (the scorer must use the same)',
+      )
+        .choices(TEMPLATE_NAMES)
+        .default(DEFAULT_TEMPLATE),
     )
     .option('--json', 'print one JSON summary object')
     .action((flags: PairsFlags) => {
@@ -63,13 +73,14 @@ export function registerPairs(program: Command): void {
           `--trees ${flags.trees}: no tree files (*.json) there or in its trees/ folder`,
         );
       for (const bad of invalid) process.stderr.write(`stepq: skipped ${bad.error}\n`);
+      const template = chatTemplate(flags.template);
       const lines: string[] = [];
       let treesWithPairs = 0;
       for (const tree of trees) {
         const pairs = buildPairs(tree, { strategy: flags.strategy, minGap: flags.minGap });
         if (pairs.length) treesWithPairs++;
         for (const pair of pairs)
-          lines.push(JSON.stringify(flags.format === 'trl' ? toTrl(pair) : pair));
+          lines.push(JSON.stringify(flags.format === 'trl' ? toTrl(pair, template) : pair));
       }
       writeFileAtomic(flags.out, lines.length ? `${lines.join('\n')}\n` : '');
       const summary = {
@@ -79,6 +90,7 @@ export function registerPairs(program: Command): void {
         pairs: lines.length,
         strategy: flags.strategy,
         format: flags.format,
+        ...(flags.format === 'trl' ? { template: template.name } : {}),
         out: flags.out,
       };
       if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
