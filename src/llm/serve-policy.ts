@@ -12,19 +12,25 @@
  * - `latencyMs` delays each answer without blocking others (a slow LLM, not a serial one).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
 import type { Message } from '../core/messages.js';
 import type { Policy } from '../core/policy.js';
 import { seedFrom } from '../core/rng.js';
 import { formatPath } from '../core/validate.js';
 import { canonicalJson } from './cache.js';
+import {
+  closeServer,
+  HttpError,
+  listen,
+  parseJsonBody,
+  readBody,
+  sendError,
+  sendJson,
+} from './http-server.js';
 import { truncateAtStop } from './stop.js';
 import { CHARS_PER_TOKEN, estimatePromptTokens, estimateTokens } from './tokens.js';
 
 export const SERVED_MODEL = 'heuristic';
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_N = 128;
 
 export interface PolicyServerOptions {
@@ -73,45 +79,6 @@ const chatRequestSchema = z.object({
   stream: z.boolean().nullish(),
 });
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly param: string | null = null,
-    readonly type = status >= 500 ? 'server_error' : 'invalid_request_error',
-    readonly code: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, `request body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -121,12 +88,7 @@ function modelObject() {
 }
 
 function parseChatRequest(raw: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new HttpError(400, `request body is not valid JSON (${(err as Error).message})`);
-  }
+  const json = parseJsonBody(raw);
   const parsed = chatRequestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -234,47 +196,13 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
   }
 
   const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      const e =
-        err instanceof HttpError
-          ? err
-          : new HttpError(500, `internal error: ${(err as Error)?.message ?? String(err)}`);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendJson(res, e.status, {
-        error: { message: e.message, type: e.type, param: e.param, code: e.code },
-      });
-    });
+    route(req, res).catch((err: unknown) => sendError(res, err));
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE')
-        reject(
-          new UserError(`port ${options.port} on ${host} is in use (pick another with --port)`),
-        );
-      else if (err.code === 'EACCES')
-        reject(
-          new UserError(
-            `no permission to listen on ${host}:${options.port} (use a port above 1023)`,
-          ),
-        );
-      else reject(err);
-    });
-    server.listen(options.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, options.port);
 
   return {
     baseUrl: `http://${host}:${port}/v1`,
     port,
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    close: () => closeServer(server),
   };
 }

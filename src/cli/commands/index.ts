@@ -5,6 +5,7 @@ import { registerEval } from './eval.js';
 import { registerDemo } from './demo.js';
 import { registerTrain } from './train.js';
 import { registerServePolicy } from './serve-policy.js';
+import { registerServeQGuided } from './serve-qguided.js';
 import { registerData } from './data.js';
 import { registerView } from './view.js';
 import { registerReport } from './report.js';
@@ -17,6 +18,7 @@ export const commands: Array<(program: Command) => void> = [
   registerTrain,
   registerEval,
   registerServePolicy,
+  registerServeQGuided,
   registerData,
   registerView,
   registerReport,
