@@ -3,7 +3,7 @@ import { Command, Option, InvalidArgumentError } from 'commander';
 import { UserError } from '../core/errors.js';
 import type { EnvBundle } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
-import { createEnvBundle, ENV_NAMES } from '../envs/index.js';
+import { createEnvBundle, envNames, getEnv } from '../envs/index.js';
 import { createPolicy, POLICY_SPECS } from '../agent/policy-factory.js';
 
 export function intArg(name: string, min = 0) {
@@ -24,11 +24,10 @@ export function floatArg(name: string, min = -Infinity, max = Infinity) {
   };
 }
 
+/** The common env flags; each registered env adds its own (e.g. `--wiki`), read by field name. */
 export interface EnvFlags {
   env: string;
   data?: string;
-  wiki?: 'offline' | 'live';
-  webshopUrl?: string;
   cacheDir?: string;
   tasks?: string;
   split?: string;
@@ -36,24 +35,20 @@ export interface EnvFlags {
 }
 
 export function addEnvOptions(cmd: Command): Command {
+  const names = envNames();
+  const dataHelp = names
+    .map((name) => `${name}: ${getEnv(name).data.accepted.join(' or ')}`)
+    .join('; ');
+  cmd
+    .addOption(new Option('--env <name>', 'environment').choices(names).default('hotpotqa'))
+    .option('--data <source>', `data (${dataHelp}); default: the built-in world`);
+  // Each env's own flags, from its registration.
+  for (const name of names)
+    for (const f of getEnv(name).optionFlags ?? []) {
+      const option = new Option(f.flag, f.help);
+      cmd.addOption(f.choices ? option.choices([...f.choices]) : option);
+    }
   return cmd
-    .addOption(
-      new Option('--env <name>', 'environment').choices([...ENV_NAMES]).default('hotpotqa'),
-    )
-    .option(
-      '--data <source>',
-      'data: a file in the official format, or builtin:synthetic[:N] (HotPotQA) / builtin:shop[:N] (WebShop); default: the built-in world',
-    )
-    .addOption(
-      new Option(
-        '--wiki <mode>',
-        'HotPotQA pages: offline (paragraphs of the data file) or live (Wikipedia API, needs network)',
-      ).choices(['offline', 'live']),
-    )
-    .option(
-      '--webshop-url <url>',
-      'WebShop: drive a running official WebShop server instead of the in-process env',
-    )
     .option(
       '--cache-dir <dir>',
       'folder for on-disk caches (live Wikipedia, LLM responses with --llm-cache)',
@@ -84,11 +79,14 @@ export function parseRanges(spec: string): number[] {
 }
 
 export async function loadEnv(flags: EnvFlags): Promise<EnvBundle> {
+  // Only the chosen env's own flags go to it (another env's flag is ignored, as before).
+  const own: Record<string, unknown> = {};
+  for (const f of getEnv(flags.env).optionFlags ?? [])
+    own[f.field] = (flags as unknown as Record<string, unknown>)[f.field];
   return createEnvBundle({
+    ...own,
     env: flags.env,
     data: flags.data,
-    wiki: flags.wiki,
-    webshopUrl: flags.webshopUrl,
     cacheDir: flags.cacheDir,
     seed: flags.seed,
   });

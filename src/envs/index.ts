@@ -1,35 +1,21 @@
-/** Builds an env and its task set from CLI-level options. */
-import { UserError } from '../core/errors.js';
+/**
+ * The built-in envs, one registration line each. Importing this module makes them known to
+ * the registry (src/core/registry.ts), where the CLI, the agent and the viewer look them up.
+ */
+import { createEnv, registerEnv, type CreateEnvOptions } from '../core/registry.js';
 import type { EnvBundle } from '../core/env.js';
+import { hotpotqaDefinition } from './hotpotqa/definition.js';
+import { webshopDefinition } from './webshop/definition.js';
 
-export interface EnvOptions {
-  env: string;
-  /** A file path or `builtin:<name>[:N]`; each env has its default. */
-  data?: string;
-  /** HotPotQA: `offline` (the loaded paragraphs) or `live` (the Wikipedia API). */
-  wiki?: 'offline' | 'live';
-  /** Folder for on-disk caches (live Wikipedia). */
-  cacheDir?: string;
-  /** WebShop: use a running official WebShop server instead of the in-process env. */
-  webshopUrl?: string;
-  seed: number;
-}
+registerEnv(hotpotqaDefinition);
+registerEnv(webshopDefinition);
 
-export const ENV_NAMES = ['hotpotqa', 'webshop'] as const;
+export { envNames, getEnv, findEnv, registerEnv } from '../core/registry.js';
 
-export async function createEnvBundle(options: EnvOptions): Promise<EnvBundle> {
-  switch (options.env) {
-    case 'hotpotqa': {
-      const { createHotpotqaBundle } = await import('./hotpotqa/index.js');
-      return createHotpotqaBundle(options);
-    }
-    case 'webshop': {
-      const { createWebshopBundle } = await import('./webshop/index.js');
-      return createWebshopBundle(options);
-    }
-    default:
-      throw new UserError(
-        `unknown env "${options.env}" (expected one of: ${ENV_NAMES.join(', ')})`,
-      );
-  }
+/** The common options (data, seed, cacheDir) plus the chosen env's own fields. */
+export type EnvOptions = CreateEnvOptions;
+
+/** Builds a registered env and its task set. */
+export function createEnvBundle(options: EnvOptions): Promise<EnvBundle> {
+  return createEnv(options);
 }

@@ -6,15 +6,23 @@ import { join } from 'node:path';
 import type { Env } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
-import { registerPrompt } from '../agent/prompts/index.js';
+import { registerEnv } from '../core/registry.js';
 import { runEpisode } from './episode.js';
 import { runEval } from './run.js';
 import { pairedBootstrap } from './stats.js';
 
-registerPrompt('toy', {
-  instruction: 'Toy.',
-  fewShot: [],
-  formatObservation: (o) => `Observation: ${o}`,
+registerEnv({
+  name: 'toy',
+  description: 'answer right or wrong',
+  maxDepth: 3,
+  returns: { terminal: (r) => (r === 1 ? 1 : -1), depthLimit: -1, isSuccess: (r) => r === 1 },
+  prompt: { instruction: 'Toy.', fewShot: [], formatObservation: (o) => `Observation: ${o}` },
+  data: { default: 'builtin:toy', accepted: ['builtin:toy'] },
+  create: async () => ({
+    env: toyEnv() as Env,
+    tasks: { ids: ['a', 'b'], splits: {} },
+    source: 'toy',
+  }),
 });
 
 /** Answer "right" finishes with reward 1; "wrong" with 0; Look[] is a no-op step. */

@@ -4,6 +4,8 @@
  * URL are only ever looked up in the index, never turned into file paths.
  */
 import { qModelMessages } from '../agent/conversation.js';
+// Trees name their env; its prompt renders the conversation (built-ins registered here).
+import '../envs/index.js';
 import { contextAt, nodesAlong, walkTree, type TreeFile, type TreeNode } from '../data/tree.js';
 import { trainingChartSvg } from './charts.js';
 import type { RunFolder, TaskRow, TreeCache } from './run-folder.js';

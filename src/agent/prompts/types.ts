@@ -1,10 +1,2 @@
-import type { Message } from '../../core/messages.js';
-
-/** An env's agent prompt: the instruction and the few-shot example turns. */
-export interface AgentPrompt {
-  instruction: string;
-  /** Few-shot turns, alternating user (task/observation) and assistant (step), user first. */
-  fewShot: Message[];
-  /** How an observation becomes the next user turn. */
-  formatObservation(observation: string): string;
-}
+/** The prompt contract lives in src/core (the env registry holds each env's prompt). */
+export type { AgentPrompt } from '../../core/prompt.js';

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { getEnv } from '../../envs/index.js';
 import { PAIR_STRATEGIES, type PairStrategy } from '../../data/pairs.js';
 import { runPipeline, type PipelineResult } from '../../eval/pipeline.js';
 import { BASELINE_RULE, REFERENCE_RULE, decisionRuleNames } from '../../eval/decision/index.js';
@@ -36,15 +37,6 @@ interface DemoFlags extends EnvFlags, PolicyFlags {
 }
 
 const QUICK = { trainTasks: 40, testTasks: 60, iterations: 12 };
-
-/**
- * The demo's built-in worlds are larger than the envs' defaults, so that the test split is
- * big enough for the paired-bootstrap intervals to say something (a few minutes on 2 cores).
- */
-const DEMO_DATA: Record<string, string> = {
-  hotpotqa: 'builtin:synthetic:1500',
-  webshop: 'builtin:shop:4000',
-};
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ci = (i: Interval) => `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`;
@@ -146,8 +138,9 @@ export function registerDemo(program: Command): void {
         if (!explicit('testTasks')) flags.testTasks = QUICK.testTasks;
         if (!explicit('iterations')) flags.iterations = QUICK.iterations;
       }
-      if (!flags.data && !flags.webshopUrl)
-        flags.data = flags.quick ? undefined : DEMO_DATA[flags.env];
+      // Each env registers a demo world larger than its default, so that the test split is
+      // big enough for the paired-bootstrap intervals to say something.
+      if (!flags.data && !flags.quick) flags.data = getEnv(flags.env).data.demo;
       const bundle = await loadEnv(flags);
       const train = bundle.tasks.splits.train ?? [];
       const test = bundle.tasks.splits.test ?? [];

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Policy } from '../../core/policy.js';
-import { ENV_NAMES } from '../../envs/index.js';
+import { envNames, getEnv } from '../../envs/index.js';
 import { startPolicyServer, SERVED_MODEL } from '../../llm/serve-policy.js';
 import { intArg } from '../options.js';
 
@@ -78,7 +78,7 @@ export function registerServePolicy(program: Command): void {
     )
     .addOption(
       new Option('--env <name>', 'the env whose heuristic is served')
-        .choices([...ENV_NAMES])
+        .choices(envNames().filter((name) => getEnv(name).heuristicPolicy))
         .default('hotpotqa'),
     )
     .action(async (flags: ServePolicyFlags) => {

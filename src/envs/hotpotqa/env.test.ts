@@ -128,7 +128,7 @@ test(
   'real dev questions: search hit, similar titles, lookup, finish',
   { skip: skipUnlessShared(REAL) },
   async () => {
-    const bundle = await createHotpotqaBundle({ env: 'hotpotqa', data: sharedData(REAL), seed: 0 });
+    const bundle = await createHotpotqaBundle({ data: sharedData(REAL), seed: 0 });
     assert.equal(bundle.tasks.ids.length, 100);
     assert.equal(bundle.tasks.ids[0], 'dev-000');
     const env = bundle.env as HotpotqaEnv;

@@ -43,6 +43,9 @@ export interface HotpotqaState {
   lookup: { keyword: string; shown: number } | null;
 }
 
+/** Actions per episode (the official ReAct setting). */
+export const HOTPOTQA_MAX_DEPTH = 7;
+
 export const HOTPOTQA_RETURNS: ReturnRules = {
   terminal: (reward) => (reward === 1 ? 1 : -1),
   depthLimit: -1,
@@ -53,7 +56,7 @@ const COMMAND = /^([A-Za-z]+)\[(.*)\]$/s;
 
 export class HotpotqaEnv implements Env<HotpotqaState> {
   readonly name = 'hotpotqa';
-  readonly maxDepth = 7;
+  readonly maxDepth = HOTPOTQA_MAX_DEPTH;
   readonly returns = HOTPOTQA_RETURNS;
   private readonly tasks: ReadonlyMap<string, HotpotqaTask>;
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { EnvBundle } from '../../core/env.js';
 import { UserError } from '../../core/errors.js';
-import type { EnvOptions } from '../index.js';
+import type { EnvCreateOptions } from '../../core/registry.js';
 import { HotpotqaEnv } from './env.js';
 import { LiveWiki } from './live-wiki.js';
 import {
@@ -42,7 +42,13 @@ export function loadHotpotqaData(data: string | undefined): HotpotqaDataset {
   return loadHotpotqaFile(source);
 }
 
-export async function createHotpotqaBundle(options: EnvOptions): Promise<EnvBundle> {
+/** HotPotQA's own option: where Search/Lookup read pages. */
+export interface HotpotqaOptions extends EnvCreateOptions {
+  /** `offline` (the data's context paragraphs, the default) or `live` (the Wikipedia API). */
+  wiki?: 'offline' | 'live';
+}
+
+export async function createHotpotqaBundle(options: HotpotqaOptions): Promise<EnvBundle> {
   const data = loadHotpotqaData(options.data);
   const mode = options.wiki ?? 'offline';
   let wiki: WikiSource;

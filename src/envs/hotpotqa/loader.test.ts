@@ -72,26 +72,17 @@ test('simplified layout loads, but offline use says it needs --wiki live', async
     ['0', '1'],
   );
   await assert.rejects(
-    createHotpotqaBundle({ env: 'hotpotqa', data: file, seed: 0 }),
+    createHotpotqaBundle({ data: file, seed: 0 }),
     (err: unknown) => err instanceof UserError && /simplified .*--wiki live/.test(err.message),
   );
-  const live = await createHotpotqaBundle({ env: 'hotpotqa', data: file, wiki: 'live', seed: 0 });
+  const live = await createHotpotqaBundle({ data: file, wiki: 'live', seed: 0 });
   assert.match(live.source, /live Wikipedia/);
 });
 
 test('unknown built-in data is a UserError', async () => {
-  await assert.rejects(
-    createHotpotqaBundle({ env: 'hotpotqa', data: 'builtin:nope', seed: 0 }),
-    UserError,
-  );
-  await assert.rejects(
-    createHotpotqaBundle({ env: 'hotpotqa', data: 'builtin:synthetic:0', seed: 0 }),
-    UserError,
-  );
-  await assert.rejects(
-    createHotpotqaBundle({ env: 'hotpotqa', wiki: 'live', seed: 0 }),
-    /fictional world/,
-  );
+  await assert.rejects(createHotpotqaBundle({ data: 'builtin:nope', seed: 0 }), UserError);
+  await assert.rejects(createHotpotqaBundle({ data: 'builtin:synthetic:0', seed: 0 }), UserError);
+  await assert.rejects(createHotpotqaBundle({ wiki: 'live', seed: 0 }), /fictional world/);
 });
 
 test('splits: 60/40, disjoint, covering, in file order, independent of --seed', async () => {
@@ -107,7 +98,7 @@ test('splits: 60/40, disjoint, covering, in file order, independent of --seed', 
     order(a.splits.train ?? []),
     [...order(a.splits.train ?? [])].sort((x, y) => x - y),
   );
-  const s0 = await createHotpotqaBundle({ env: 'hotpotqa', data: 'builtin:synthetic:40', seed: 0 });
-  const s9 = await createHotpotqaBundle({ env: 'hotpotqa', data: 'builtin:synthetic:40', seed: 9 });
+  const s0 = await createHotpotqaBundle({ data: 'builtin:synthetic:40', seed: 0 });
+  const s9 = await createHotpotqaBundle({ data: 'builtin:synthetic:40', seed: 9 });
   assert.deepEqual(s0.tasks, s9.tasks);
 });

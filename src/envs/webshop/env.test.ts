@@ -222,7 +222,7 @@ test('states are plain JSON: branches from one state do not affect each other', 
 });
 
 test('bundle: builtin data by default, fixture folder, seeded 60/40 split', async () => {
-  const bundle = await createWebshopBundle({ env: 'webshop', data: folder, seed: 0 });
+  const bundle = await createWebshopBundle({ data: folder, seed: 0 });
   assert.equal(bundle.tasks.ids.length, 3);
   assert.deepEqual(
     [...(bundle.tasks.splits.train ?? []), ...(bundle.tasks.splits.test ?? [])].sort(),
@@ -233,18 +233,15 @@ test('bundle: builtin data by default, fixture folder, seeded 60/40 split', asyn
     seededSplits(['a', 'b', 'c', 'd', 'e']),
     seededSplits(['a', 'b', 'c', 'd', 'e']),
   );
+  await assert.rejects(createWebshopBundle({ data: 'builtin:nope', seed: 0 }), UserError);
   await assert.rejects(
-    createWebshopBundle({ env: 'webshop', data: 'builtin:nope', seed: 0 }),
-    UserError,
-  );
-  await assert.rejects(
-    createWebshopBundle({ env: 'webshop', data: fixture('webshop/missing'), seed: 0 }),
+    createWebshopBundle({ data: fixture('webshop/missing'), seed: 0 }),
     UserError,
   );
 });
 
 test('builtin:shop goes through the same loader', async () => {
-  const bundle = await createWebshopBundle({ env: 'webshop', data: 'builtin:shop:200', seed: 0 });
+  const bundle = await createWebshopBundle({ data: 'builtin:shop:200', seed: 0 });
   assert.match(bundle.source, /builtin:shop:200 \(200 products/);
   const env = bundle.env as unknown as WebshopEnv;
   const { state } = await env.reset(bundle.tasks.ids[0] as string);

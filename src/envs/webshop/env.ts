@@ -49,6 +49,9 @@ export interface WebshopEnvOptions {
  * Returns for MCTS: a bought item's score in [0, 1]; running out of steps backs up -0.5
  * (the official collection code's depth-limit value); success is a perfect score.
  */
+/** Actions per episode. */
+export const WEBSHOP_MAX_DEPTH = 10;
+
 export const WEBSHOP_RETURNS: ReturnRules = {
   terminal: (r) => r,
   depthLimit: -0.5,
@@ -63,7 +66,7 @@ export function parseWebshopAction(action: string): { name: string; arg: string 
 
 export class WebshopEnv implements Env<WebshopState> {
   readonly name = 'webshop';
-  readonly maxDepth = 10;
+  readonly maxDepth = WEBSHOP_MAX_DEPTH;
   readonly returns = WEBSHOP_RETURNS;
   private readonly showAttrs: boolean;
   private readonly seed: number;

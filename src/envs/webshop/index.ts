@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { EnvBundle } from '../../core/env.js';
-import type { EnvOptions } from '../index.js';
+import type { EnvCreateOptions } from '../../core/registry.js';
 import { WebshopCatalog } from './catalog.js';
 import { WebshopEnv } from './env.js';
 import { findOfficialFiles, loadProductsFromFiles } from './files.js';
@@ -90,8 +90,13 @@ function splitsFor(
   return seededSplits(ids);
 }
 
+/** WebShop's own option: a running official server instead of the in-process env. */
+export interface WebshopOptions extends EnvCreateOptions {
+  webshopUrl?: string;
+}
+
 export async function createWebshopBundle(
-  options: EnvOptions,
+  options: WebshopOptions,
   extra: WebshopExtraOptions = {},
 ): Promise<EnvBundle> {
   if (options.webshopUrl) {

@@ -8,7 +8,7 @@ import type { Env, StepResult } from '../../core/env.js';
 import type { Message } from '../../core/messages.js';
 import type { Policy, PolicyReply } from '../../core/policy.js';
 import { Rng } from '../../core/rng.js';
-import { registerPrompt } from '../../agent/prompts/index.js';
+import { registerEnv } from '../../core/registry.js';
 
 export interface ToyState {
   pos: number;
@@ -22,12 +22,6 @@ export const TOY_RETURNS = {
   depthLimit: -0.5,
   isSuccess: (reward: number) => reward === 1,
 };
-
-registerPrompt('toy', {
-  instruction: 'Walk to the target position, then Finish. Actions: Move[+1], Move[-1], Finish[].',
-  fewShot: [],
-  formatObservation: (obs) => `Observation: ${obs}`,
-});
 
 export interface ToyEnvOptions {
   maxDepth?: number;
@@ -137,3 +131,34 @@ export function createScriptedPolicy(
   };
   return policy;
 }
+
+/** The toy env's registration (tasks t0..t<N-1>; `data: 'builtin:toy:N'`, default N = 5). */
+registerEnv({
+  name: 'toy',
+  description: 'walk on a line to the target position, then Finish',
+  maxDepth: 4,
+  returns: TOY_RETURNS,
+  prompt: {
+    instruction: 'Walk to the target position, then Finish. Actions: Move[+1], Move[-1], Finish[].',
+    fewShot: [],
+    formatObservation: (obs) => `Observation: ${obs}`,
+  },
+  heuristicPolicy: () => createScriptedPolicy(),
+  data: { default: 'builtin:toy:5', accepted: ['builtin:toy[:N]'] },
+  async create({ data }) {
+    const m = /^builtin:toy(?::(\d+))?$/.exec(data ?? 'builtin:toy:5');
+    if (!m) throw new Error(`toy env: unknown data ${data}`);
+    const ids = Array.from({ length: Number(m[1] ?? 5) }, (_, k) => `t${k}`);
+    return {
+      env: createToyEnv() as Env,
+      tasks: {
+        ids,
+        splits: {
+          train: ids.filter((_, i) => i % 2 === 0),
+          test: ids.filter((_, i) => i % 2 === 1),
+        },
+      },
+      source: `toy: ${ids.length} targets`,
+    };
+  },
+});

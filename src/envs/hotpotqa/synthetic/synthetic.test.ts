@@ -82,7 +82,6 @@ test('every answer is stated by the supporting facts; bridge answers never appea
 
 test('an oracle that searches the gold titles and answers right scores 1 through the env', async () => {
   const bundle = await createHotpotqaBundle({
-    env: 'hotpotqa',
     data: 'builtin:synthetic:300',
     seed: 0,
   });

@@ -85,7 +85,7 @@ test('URLs carry the state as the Flask routes expect (Python reprs)', () => {
 test('the remote env walks a session through the fixture pages', async () => {
   const { url, paths, server } = await startServer(fixturePages());
   try {
-    const bundle = await createRemoteWebshopEnv(url, { env: 'webshop', seed: 0 });
+    const bundle = await createRemoteWebshopEnv(url, { seed: 0 });
     assert.deepEqual(
       bundle.tasks.ids,
       ['fixed_0', 'fixed_1', 'fixed_2'],
@@ -169,10 +169,7 @@ test('a server without the session answers 500: a clear error', async () => {
   } finally {
     await close(server);
   }
-  await assert.rejects(
-    createRemoteWebshopEnv('not a url', { env: 'webshop', seed: 0 }),
-    /not a URL/,
-  );
+  await assert.rejects(createRemoteWebshopEnv('not a url', { seed: 0 }), /not a URL/);
 });
 
 test(

@@ -9,8 +9,8 @@
 import { statSync } from 'node:fs';
 import { UserError } from '../../../core/errors.js';
 import type { Env, EnvBundle, ResetResult, StepResult } from '../../../core/env.js';
-import type { EnvOptions } from '../../index.js';
-import { WEBSHOP_RETURNS, parseWebshopAction } from '../env.js';
+import type { EnvCreateOptions } from '../../../core/registry.js';
+import { WEBSHOP_MAX_DEPTH, WEBSHOP_RETURNS, parseWebshopAction } from '../env.js';
 import { SEP, parseWebshopHtml, type ParsedPage } from '../html-text.js';
 import { BUTTON, SUB_PAGES, observationText, renderDone } from '../pages.js';
 import { FULL_CATALOGUE_GOALS, findPaperSplits, paperSplits, seededSplits } from '../splits.js';
@@ -37,7 +37,7 @@ export interface RemoteWebshopOptions extends PageFetcherOptions {
 
 export class RemoteWebshopEnv implements Env<RemoteWebshopState> {
   readonly name = 'webshop';
-  readonly maxDepth = 10;
+  readonly maxDepth = WEBSHOP_MAX_DEPTH;
   readonly returns = WEBSHOP_RETURNS;
   readonly fetcher: PageFetcher;
 
@@ -245,7 +245,7 @@ function isFolder(path: string | undefined): path is string {
  */
 export async function createRemoteWebshopEnv(
   url: string,
-  options: EnvOptions,
+  options: EnvCreateOptions,
   remote: RemoteWebshopOptions = {},
 ): Promise<EnvBundle> {
   let parsed: URL;

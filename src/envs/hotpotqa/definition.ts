@@ -1,0 +1,40 @@
+/** HotPotQA's registration: everything the rest of stepq knows about this env. */
+import { z } from 'zod';
+import type { EnvDefinition } from '../../core/registry.js';
+import { hotpotqaPrompt } from '../../agent/prompts/hotpotqa.js';
+import { sampleHotpotqaStep } from '../../agent/heuristic/hotpotqa.js';
+import { samplingPolicy } from '../../agent/heuristic/sampling.js';
+import { HOTPOTQA_MAX_DEPTH, HOTPOTQA_RETURNS } from './env.js';
+import type { HotpotqaOptions } from './index.js';
+
+const options = z.object({ wiki: z.enum(['offline', 'live']).optional() }).strict();
+
+export const hotpotqaDefinition: EnvDefinition<
+  Omit<HotpotqaOptions, 'data' | 'seed' | 'cacheDir'>
+> = {
+  name: 'hotpotqa',
+  description: 'multi-hop questions: Search / Lookup / Finish over Wikipedia paragraphs (EM)',
+  maxDepth: HOTPOTQA_MAX_DEPTH,
+  returns: HOTPOTQA_RETURNS,
+  prompt: hotpotqaPrompt,
+  heuristicPolicy: () => samplingPolicy('heuristic', sampleHotpotqaStep),
+  options,
+  optionFlags: [
+    {
+      field: 'wiki',
+      flag: '--wiki <mode>',
+      help: 'HotPotQA pages: offline (paragraphs of the data file) or live (Wikipedia API, needs network)',
+      choices: ['offline', 'live'],
+    },
+  ],
+  data: {
+    default: 'builtin:synthetic',
+    demo: 'builtin:synthetic:1500',
+    accepted: ['a file in the official layout', 'builtin:synthetic[:N]'],
+  },
+  async create(opts) {
+    // Loaded on first use: the loader and the generated world are not needed to list envs.
+    const { createHotpotqaBundle } = await import('./index.js');
+    return createHotpotqaBundle(opts);
+  },
+};
