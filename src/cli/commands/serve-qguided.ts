@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { ENV_NAMES } from '../../envs/index.js';
+import { envNames } from '../../envs/index.js';
 import { PROMPT_STYLES, type PromptStyle } from '../../proxy/conversation.js';
 import { PROXY_DEFAULTS, startQGuidedProxy } from '../../proxy/server.js';
 import { floatArg, intArg } from '../options.js';
@@ -51,7 +51,7 @@ export function registerServeQGuided(program: Command): void {
     )
     .addOption(
       new Option('--env <name>', 'the task family the Q-value model was trained on')
-        .choices([...ENV_NAMES])
+        .choices(envNames())
         .default('hotpotqa'),
     )
     .option(
