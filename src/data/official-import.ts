@@ -116,11 +116,11 @@ export function convertOfficialTree(value: OfficialNode, env: string, taskId: st
     task,
     policy: 'official',
     seed: 0,
-    iterations: 0,
-    n: widest,
-    c: Math.SQRT2,
     maxDepth: Math.max(OFFICIAL_MAX_DEPTH[env] ?? 1, maxNodeDepth, 1),
-    earlyStop: true,
+    search: {
+      algorithm: 'mcts',
+      params: { iterations: 0, n: widest, c: Math.SQRT2, earlyStop: true },
+    },
     stats: {
       iterationsRun: 0,
       stopReason: 'imported',

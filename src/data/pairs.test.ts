@@ -52,11 +52,8 @@ function tree(root: TreeNode, taskId = 'task-1'): TreeFile {
     task: 'Task: reach position 2, then Finish.',
     policy: 'scripted',
     seed: 0,
-    iterations: 10,
-    n: 3,
-    c: 1.41,
     maxDepth: 4,
-    earlyStop: false,
+    search: { algorithm: 'mcts', params: { iterations: 10, n: 3, c: 1.41, earlyStop: false } },
     stats: {
       iterationsRun: 10,
       stopReason: 'budget',

@@ -1,12 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeJsonAtomic } from '../core/fs.js';
 import { Mcts } from '../search/mcts.js';
 import { createScriptedPolicy, createToyEnv } from '../search/testkit/toy.js';
-import { bestPathOf, readTreeFile, treeFileName, type TreeNode } from './tree.js';
+import {
+  bestPathOf,
+  readTreeFile,
+  storedTree,
+  treeFileName,
+  walkTree,
+  writeTreeFile,
+  type TreeNode,
+} from './tree.js';
 
 function leaf(reward: number, q: number, terminal = true): TreeNode {
   return {
@@ -67,5 +76,92 @@ test('tree files round-trip through the schema; a bad bestPath is named', async 
   writeJsonAtomic(file, { ...tree, bestPath: [9, 9] });
   assert.throws(() => readTreeFile(file), /t1\.json: field bestPath/);
   writeJsonAtomic(file, { ...tree, format: 'stepq.tree/0' });
-  assert.throws(() => readTreeFile(file), /t1\.json: field format/);
+  assert.throws(
+    () => readTreeFile(file),
+    /t1\.json: field format: unknown tree format "stepq.tree\/0"/,
+  );
+});
+
+test('format 2 round-trips exactly; text is left out where rebuilt, repeated observations are references', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepq-tree-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tree = await new Mcts(
+    { env: createToyEnv(), policy: createScriptedPolicy() },
+    { iterations: 8, n: 3, c: 1.41, maxDepth: 4, earlyStop: false, seed: 5 },
+  ).search('t2');
+  // A node whose text is not the canonical one (e.g. edited by hand) keeps its text.
+  const odd = tree.root.children[0] as TreeNode;
+  odd.text = 'Thought: something else\nAction: Move[+1]';
+  const file = join(dir, 't2.json');
+  writeTreeFile(file, tree);
+  assert.deepEqual(readTreeFile(file), JSON.parse(JSON.stringify(tree)));
+  const stored = JSON.parse(readFileSync(file, 'utf8'));
+  const storedNodes = [...walkTree(stored.root)].map(
+    (e) => e.node as unknown as Record<string, unknown>,
+  );
+  const texts = storedNodes.filter((n) => 'text' in n).map((n) => n.text);
+  assert.deepEqual(texts, [odd.text]);
+  const refs = storedNodes.filter((n) => typeof n.observation === 'number');
+  assert.ok(refs.length > 0, 'the toy tree repeats observations');
+  const observations = [...walkTree(tree.root)].map((e) => e.node.observation);
+  assert.equal(new Set(observations).size, storedNodes.length - refs.length);
+  // The same tree written the old way (every field inline) is larger.
+  writeJsonAtomic(join(dir, 'inline.json'), tree);
+  assert.ok(statSync(file).size < statSync(join(dir, 'inline.json')).size);
+});
+
+test('format 2: an observation reference that does not point back is named', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepq-tree-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const root = { ...leaf(0, 0, false), depth: 0, observation: 'task', children: [leaf(1, 1)] };
+  const value = storedTree({
+    format: 'stepq.tree/2',
+    env: 'toy',
+    taskId: 'x',
+    task: 'task',
+    policy: 'p',
+    seed: 0,
+    maxDepth: 4,
+    search: { algorithm: 'mcts', params: {} },
+    stats: {
+      iterationsRun: 0,
+      stopReason: 'budget',
+      llmCalls: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      nodes: 1,
+      rolloutSteps: 0,
+      rolloutSuccesses: 0,
+      wallSeconds: 0,
+      solved: true,
+      bestReward: 1,
+    },
+    bestPath: null,
+    root,
+  }) as { root: { children: Array<{ observation: unknown }> } };
+  (value.root.children[0] as { observation: unknown }).observation = 1;
+  const file = join(dir, 'x.json');
+  writeJsonAtomic(file, value);
+  assert.throws(
+    () => readTreeFile(file),
+    /x\.json: field root\.children\[0\]\.observation: 1 is not the index of an earlier node/,
+  );
+});
+
+test('format 1 files (written by stepq 0.1) are still read, as the same tree the search builds today', async () => {
+  // src/data/fixtures/tree-v1-toy.json was written by the format-1 code (commit 829effc) with
+  // these settings; reading it must give what today's MCTS builds, apart from the header.
+  const old = readTreeFile(fileURLToPath(new URL('./fixtures/tree-v1-toy.json', import.meta.url)));
+  const config = { iterations: 8, n: 3, c: 1.41, maxDepth: 4, earlyStop: false, seed: 3 };
+  const fresh = await new Mcts(
+    { env: createToyEnv({ maxDepth: 4 }), policy: createScriptedPolicy() },
+    config,
+  ).search('t2');
+  assert.equal(old.format, 'stepq.tree/2');
+  assert.deepEqual(old.search, {
+    algorithm: 'mcts',
+    params: { iterations: 8, n: 3, c: 1.41, earlyStop: false },
+  });
+  fresh.stats.wallSeconds = old.stats.wallSeconds;
+  assert.deepEqual(old, JSON.parse(JSON.stringify(fresh)));
 });

@@ -1,14 +1,22 @@
 /**
- * The MCTS tree file (`<out>/trees/<taskId>.json`), one per task. Written by
+ * The search tree file (`<out>/trees/<taskId>.json`), one per task. Written by
  * `stepq collect` (or converted from the official code's trees), read by `stepq pairs`.
  * docs/tree-format.md describes every field; bump TREE_FORMAT on incompatible changes.
+ * In memory a tree is always the full TreeFile below; on disk (format 2) a node's `text`
+ * is left out when it is the canonical text of its thought and action, and an observation
+ * that an earlier node (pre-order) already has is stored as that node's index. Format-1
+ * files (every field inline, MCTS settings at the top level) are still read.
  */
 import { z } from 'zod';
 import type { HistoryStep, StepContext } from '../core/messages.js';
 import { UserError } from '../core/errors.js';
-import { readJsonFile } from '../core/validate.js';
+import { writeJsonAtomic } from '../core/fs.js';
+import { formatPath, readJsonFile } from '../core/validate.js';
+import { canonicalText } from '../agent/parse.js';
 
-export const TREE_FORMAT = 'stepq.tree/1';
+export const TREE_FORMAT = 'stepq.tree/2';
+/** The previous format: still read (converted on reading), never written. */
+export const TREE_FORMAT_V1 = 'stepq.tree/1';
 
 export interface TreeNode {
   /** Canonical assistant text `Thought: ...\nAction: ...` ('' at the root). */
@@ -39,11 +47,9 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
-export const treeNodeSchema: z.ZodType<TreeNode> = z.object({
-  text: z.string(),
+const nodeFields = {
   thought: z.string(),
   action: z.string(),
-  observation: z.string(),
   reward: z.number(),
   terminal: z.boolean(),
   depthLimited: z.boolean(),
@@ -53,15 +59,39 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.object({
   q: z.number(),
   state: z.unknown().transform((s) => (s === undefined ? null : s)),
   info: z.record(z.string(), z.number()).optional(),
+};
+
+/** A node in memory and in format 1: every field inline. */
+export const treeNodeSchema: z.ZodType<TreeNode> = z.object({
+  text: z.string(),
+  observation: z.string(),
+  ...nodeFields,
   get children() {
     return z.array(treeNodeSchema);
   },
 }) as z.ZodType<TreeNode>;
 
+/** A node as format 2 stores it (see the header comment). */
+interface StoredNode extends Omit<TreeNode, 'text' | 'observation' | 'children'> {
+  text?: string;
+  /** The observation, or the pre-order index of an earlier node with the same one. */
+  observation: string | number;
+  children: StoredNode[];
+}
+
+const storedNodeSchema: z.ZodType<StoredNode> = z.object({
+  text: z.string().optional(),
+  observation: z.union([z.string(), z.number().int().min(0)]),
+  ...nodeFields,
+  get children() {
+    return z.array(storedNodeSchema);
+  },
+}) as z.ZodType<StoredNode>;
+
 const nullableCount = z.number().min(0).nullable();
 
 export const treeStatsSchema = z.object({
-  /** Iterations actually run (fewer than asked after an early stop or an exhausted tree). */
+  /** Iterations actually run (the algorithm's unit; fewer than asked after an early stop or an exhausted tree). */
   iterationsRun: z.number().int().min(0),
   stopReason: z.enum(['budget', 'early-stop', 'exhausted', 'imported']),
   /** LLM usage; null when unknown (imported trees). */
@@ -80,7 +110,14 @@ export const treeStatsSchema = z.object({
   bestReward: z.number().nullable(),
 });
 
-export const treeFileSchema = z.object({
+/** Which search algorithm built the tree, and its own options (defaults filled in). */
+export const treeSearchSchema = z.object({
+  algorithm: z.string().min(1),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+/** Everything but the nodes (format 2): what an index of trees needs. */
+export const treeHeaderSchema = z.object({
   format: z.literal(TREE_FORMAT),
   env: z.string(),
   taskId: z.string(),
@@ -88,22 +125,156 @@ export const treeFileSchema = z.object({
   task: z.string(),
   policy: z.string(),
   seed: z.number().int(),
-  iterations: z.number().int().min(0),
-  n: z.number().int().min(1),
-  c: z.number(),
   maxDepth: z.number().int().min(1),
-  earlyStop: z.boolean(),
+  search: treeSearchSchema,
   stats: treeStatsSchema,
   /** Child indices from the root to the best node (see bestPathOf); null when there is none. */
   bestPath: z.array(z.number().int().min(0)).nullable(),
-  root: treeNodeSchema,
 });
 
+/** A tree in memory. */
+export const treeFileSchema = treeHeaderSchema.extend({ root: treeNodeSchema });
+
+const storedTreeSchema = treeHeaderSchema.extend({ root: storedNodeSchema });
+
+/** Format 1: MCTS settings at the top level, every node field inline. */
+const treeHeaderV1Schema = treeHeaderSchema.omit({ format: true, search: true }).extend({
+  format: z.literal(TREE_FORMAT_V1),
+  iterations: z.number().int().min(0),
+  n: z.number().int().min(1),
+  c: z.number(),
+  earlyStop: z.boolean(),
+});
+const treeV1Schema = treeHeaderV1Schema.extend({ root: treeNodeSchema });
+
 export type TreeStats = z.infer<typeof treeStatsSchema>;
+export type TreeSearch = z.infer<typeof treeSearchSchema>;
+export type TreeHeader = z.infer<typeof treeHeaderSchema>;
 export type TreeFile = z.infer<typeof treeFileSchema>;
 
+const formatSchema = z.looseObject({
+  format: z.enum([TREE_FORMAT, TREE_FORMAT_V1], {
+    error: (issue) =>
+      `unknown tree format ${JSON.stringify(issue.input)} (this stepq reads ${TREE_FORMAT} and ${TREE_FORMAT_V1})`,
+  }),
+});
+
+function upgradeV1<T extends z.infer<typeof treeHeaderV1Schema>>(v1: T) {
+  const { format: _f, iterations, n, c, earlyStop, ...rest } = v1;
+  return {
+    ...rest,
+    format: TREE_FORMAT,
+    search: { algorithm: 'mcts', params: { iterations, n, c, earlyStop } },
+  } as Omit<T, 'format' | 'iterations' | 'n' | 'c' | 'earlyStop'> & {
+    format: typeof TREE_FORMAT;
+    search: TreeSearch;
+  };
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return {
+    ok: false,
+    error: `field ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+  };
+}
+
+/** Validates a tree header (format 2 or 1; the nodes are not looked at), as format 2. */
+export function parseTreeHeader(value: unknown): Parsed<TreeHeader> {
+  const format = parseWith(formatSchema, value);
+  if (!format.ok) return format;
+  if (format.value.format === TREE_FORMAT) return parseWith(treeHeaderSchema, value);
+  const v1 = parseWith(treeHeaderV1Schema, value);
+  return v1.ok ? { ok: true, value: upgradeV1(v1.value) } : v1;
+}
+
+/** The text a node's thought and action rebuild: what format 2 leaves out. */
+function rebuiltText(node: Pick<TreeNode, 'thought' | 'action'>, isRoot: boolean): string {
+  return isRoot ? '' : canonicalText(node.thought, node.action);
+}
+
+/** Format 2 nodes back to full nodes (text rebuilt, observation references resolved). */
+function expandStored(root: StoredNode): TreeNode {
+  const seen: string[] = [];
+  const visit = (node: StoredNode, where: string, isRoot: boolean): TreeNode => {
+    let observation: string;
+    if (typeof node.observation === 'string') observation = node.observation;
+    else {
+      const earlier = seen[node.observation];
+      if (earlier === undefined)
+        throw new RangeError(
+          `field ${where}.observation: ${node.observation} is not the index of an earlier node`,
+        );
+      observation = earlier;
+    }
+    seen.push(observation);
+    const { children, text, observation: _o, ...rest } = node;
+    return {
+      ...rest,
+      text: text ?? rebuiltText(node, isRoot),
+      observation,
+      children: children.map((c, i) => visit(c, `${where}.children[${i}]`, false)),
+    };
+  };
+  return visit(root, 'root', true);
+}
+
+/** A full node as format 2 stores it (the inverse of expandStored). */
+function compactNode(root: TreeNode): StoredNode {
+  const indexOf = new Map<string, number>();
+  let next = 0;
+  const visit = (node: TreeNode, isRoot: boolean): StoredNode => {
+    const { children, text, observation, ...rest } = node;
+    const earlier = indexOf.get(observation);
+    if (earlier === undefined) indexOf.set(observation, next);
+    next++;
+    const stored: StoredNode = {
+      ...(text === rebuiltText(node, isRoot) ? {} : { text }),
+      observation: earlier ?? observation,
+      ...rest,
+      children: [],
+    };
+    stored.children = children.map((c) => visit(c, false));
+    return stored;
+  };
+  return visit(root, true);
+}
+
+/** The JSON value format 2 writes for a tree. */
+export function storedTree(tree: TreeFile): unknown {
+  const { root, ...header } = tree;
+  return { ...header, format: TREE_FORMAT, root: compactNode(root) };
+}
+
+/** Parses a tree file's value (format 2 or 1) into a full tree; errors name the field. */
+export function parseTree(value: unknown): Parsed<TreeFile> {
+  const format = parseWith(formatSchema, value);
+  if (!format.ok) return format;
+  if (format.value.format === TREE_FORMAT_V1) {
+    const v1 = parseWith(treeV1Schema, value);
+    return v1.ok ? { ok: true, value: upgradeV1(v1.value) } : v1;
+  }
+  const stored = parseWith(storedTreeSchema, value);
+  if (!stored.ok) return stored;
+  try {
+    return { ok: true, value: { ...stored.value, root: expandStored(stored.value.root) } };
+  } catch (err) {
+    if (err instanceof RangeError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** Writes a tree in the current format, atomically. */
+export function writeTreeFile(file: string, tree: TreeFile): void {
+  writeJsonAtomic(file, storedTree(tree));
+}
+
 export function readTreeFile(file: string): TreeFile {
-  const tree = readJsonFile(file, treeFileSchema);
+  const tree = readTreeValue(file);
   if (tree.bestPath) {
     try {
       nodesAlong(tree.root, tree.bestPath);
@@ -114,6 +285,13 @@ export function readTreeFile(file: string): TreeFile {
     }
   }
   return tree;
+}
+
+function readTreeValue(file: string): TreeFile {
+  const value = readJsonFile(file, z.unknown());
+  const parsed = parseTree(value);
+  if (!parsed.ok) throw new UserError(`${file}: ${parsed.error}`);
+  return parsed.value;
 }
 
 /** Nodes along an index path, root first. Throws on an index that does not exist. */

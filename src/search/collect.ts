@@ -1,21 +1,21 @@
 /**
- * Collection over many tasks: one MCTS tree file per task in `<out>/trees/`, written
+ * Collection over many tasks: one search tree file per task in `<out>/trees/`, written
  * atomically when the task finishes. A re-run skips every task whose file exists and
  * parses, so a crash or Ctrl-C loses at most the tasks in flight. Tasks run in parallel
  * (p-limit) under the policy's own global LLM limit; `shard` splits the task list
- * deterministically across machines sharing the folder.
+ * deterministically across machines sharing the folder. The search algorithm comes from
+ * the registry (./registry.ts); MCTS unless the caller names another.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Env } from '../core/env.js';
 import { UserError } from '../core/errors.js';
-import { writeJsonAtomic } from '../core/fs.js';
 import type { Policy } from '../core/policy.js';
-import { readTreeFile, treeFileName, type TreeFile } from '../data/tree.js';
+import { readTreeFile, treeFileName, writeTreeFile, type TreeFile } from '../data/tree.js';
 import { pairSelections } from '../data/pairs.js';
-import { Mcts } from './mcts.js';
-import type { SearchConfig } from './types.js';
+import { createSearchAlgorithm, DEFAULT_SEARCH_ALGORITHM } from './registry.js';
+import type { SearchAlgorithmSpec, SearchSettings } from './types.js';
 
 export interface Shard {
   /** 0-based shard number, < count. */
@@ -61,13 +61,19 @@ export interface CollectOptions {
   policy: Policy;
   taskIds: readonly string[];
   outDir: string;
-  config: SearchConfig;
+  /**
+   * The shared settings (maxDepth, seed) plus the algorithm's own options, which its schema
+   * validates and completes (MCTS: iterations, n, c, earlyStop; a SearchConfig).
+   */
+  config: SearchSettings & Record<string, unknown>;
+  /** A registered algorithm's name, or an unregistered spec; default `mcts`. */
+  algorithm?: string | SearchAlgorithmSpec;
   /** Tasks searched in parallel. */
   concurrency: number;
   shard?: Shard;
   signal?: AbortSignal;
   onTask?: (event: TaskEvent, summary: CollectSummary) => void;
-  /** Finer progress: called after every MCTS iteration of every task. */
+  /** Finer progress: called after every search iteration of every task. */
   onIteration?: (taskId: string, iteration: number) => void;
 }
 
@@ -118,7 +124,13 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
     wallSeconds: 0,
     errors: [],
   };
-  const mcts = new Mcts({ env: options.env, policy: options.policy }, options.config);
+  const { maxDepth, seed, ...algorithmOptions } = options.config;
+  const search = createSearchAlgorithm(
+    options.algorithm ?? DEFAULT_SEARCH_ALGORITHM,
+    { env: options.env, policy: options.policy },
+    { maxDepth, seed },
+    algorithmOptions,
+  );
   const countTree = (tree: TreeFile) => {
     if (tree.stats.solved) summary.solved++;
     summary.nodes += tree.stats.nodes;
@@ -143,11 +155,11 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
         if (options.signal?.aborted) return;
         try {
           const onIteration = options.onIteration;
-          const tree = await mcts.search(taskId, {
+          const tree = await search.search(taskId, {
             signal: options.signal,
             ...(onIteration ? { onIteration: (i: number) => onIteration(taskId, i) } : {}),
           });
-          writeJsonAtomic(file, tree);
+          writeTreeFile(file, tree);
           summary.llmCalls += tree.stats.llmCalls ?? 0;
           summary.promptTokens += tree.stats.promptTokens ?? 0;
           summary.completionTokens += tree.stats.completionTokens ?? 0;

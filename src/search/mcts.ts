@@ -1,30 +1,43 @@
 /**
- * MCTS data collection (method-spec §3) with the official defects fixed (§9):
+ * MCTS data collection (docs/tree-format.md) with the official code's defects fixed:
  *  - every expansion and rollout step starts from a copy of the parent's stored env
- *    state, so branches never share state (§9.1);
- *  - UCT = mean return + c·sqrt(ln N_parent / n_child) (§9.2);
+ *    state, so branches never share state (expansion and rollout: ./steps.ts);
+ *  - UCT = mean return + c·sqrt(ln N_parent / n_child);
  *  - nothing is pruned; a fully explored subtree is skipped and the search stops when
- *    the root has nothing left to explore (§9.8);
+ *    the root has nothing left to explore;
  *  - every terminal (and depth-limited) child is backed up once, when it is created,
- *    and never selected again (§9.9, §9.12 last item);
- *  - candidates are deduplicated on the normalised action (§9.11).
+ *    and never selected again;
+ *  - candidates are deduplicated on the normalised action.
  * Seeds come from (run seed, task, node path or iteration), never from scheduling.
  */
-import type { Env } from '../core/env.js';
-import type { StepContext } from '../core/messages.js';
-import { addUsage, emptyUsage, type Policy, type Usage } from '../core/policy.js';
+import { z } from 'zod';
+import { emptyUsage, type Usage } from '../core/policy.js';
 import { Rng, seedFrom } from '../core/rng.js';
-import { policyMessages } from '../agent/conversation.js';
-import { distinctSteps, parseReply } from '../agent/parse.js';
+import type { TreeFile, TreeNode } from '../data/tree.js';
+import { backpropagate, createRoot, expandNode, rollout, type TaskScope } from './steps.js';
+import { finishTree } from './tree-file.js';
 import {
-  bestPathOf,
-  countNodes,
-  historyOf,
-  TREE_FORMAT,
-  type TreeFile,
-  type TreeNode,
-} from '../data/tree.js';
-import type { SearchAlgorithm, SearchConfig, SearchRunOptions } from './types.js';
+  DEFAULT_C,
+  type MctsParams,
+  type SearchAlgorithm,
+  type SearchAlgorithmSpec,
+  type SearchConfig,
+  type SearchDeps,
+  type SearchRunOptions,
+  type SearchSettings,
+} from './types.js';
+
+export { backpropagate } from './steps.js';
+
+/** MCTS's options, with the defaults `collect` and `demo` use. */
+export const mctsOptionsSchema = z.strictObject({
+  iterations: z.number().int().min(0).default(30),
+  n: z.number().int().min(1).default(5),
+  c: z.number().min(0).default(DEFAULT_C),
+  earlyStop: z.boolean().default(false),
+});
+
+export const MCTS_DEFAULTS: MctsParams = mctsOptionsSchema.parse({});
 
 /** A tree node plus the search's own bookkeeping (dropped when the tree is saved). */
 export interface SearchNode extends TreeNode {
@@ -56,14 +69,6 @@ export function selectChild(parent: SearchNode, c: number): SearchNode | undefin
   return best;
 }
 
-/** Adds one return to every node of the path (visits + 1, Q = running mean). */
-export function backpropagate(path: readonly TreeNode[], value: number): void {
-  for (const node of path) {
-    node.visits += 1;
-    node.q += (value - node.q) / node.visits;
-  }
-}
-
 function refreshClosed(path: readonly SearchNode[]): void {
   for (let i = path.length - 1; i >= 0; i--) {
     const node = path[i] as SearchNode;
@@ -77,39 +82,41 @@ function stripSearchFields(node: SearchNode): TreeNode {
   return { ...rest, children: children.map(stripSearchFields) };
 }
 
-function newNode(
-  fields: Omit<SearchNode, 'children' | 'expanded' | 'closed' | 'visits' | 'q'>,
-): SearchNode {
-  return {
-    ...fields,
-    visits: 0,
-    q: 0,
-    children: [],
+function searchNode(node: TreeNode): SearchNode {
+  return Object.assign(node, {
+    children: [] as SearchNode[],
     expanded: false,
-    closed: fields.terminal || fields.depthLimited,
-  };
-}
-
-export interface MctsDeps {
-  env: Env;
-  policy: Policy;
+    closed: node.terminal || node.depthLimited,
+  });
 }
 
 export class Mcts implements SearchAlgorithm {
   readonly name = 'mcts';
+  readonly params: MctsParams;
+  readonly settings: SearchSettings;
 
   constructor(
-    private readonly deps: MctsDeps,
-    readonly config: SearchConfig,
+    private readonly deps: SearchDeps,
+    config: SearchConfig,
   ) {
     if (config.maxDepth < 1) throw new RangeError('maxDepth must be >= 1');
     if (config.n < 1) throw new RangeError('n must be >= 1');
+    const { maxDepth, seed, iterations, n, c, earlyStop } = config;
+    this.settings = { maxDepth, seed };
+    this.params = { iterations, n, c, earlyStop };
   }
 
   async search(taskId: string, options: SearchRunOptions = {}): Promise<TreeFile> {
-    return new MctsRun(this.deps, this.config, taskId, options).run();
+    return new MctsRun(this.deps, this.settings, this.params, taskId, options).run();
   }
 }
+
+export const mctsAlgorithm: SearchAlgorithmSpec<MctsParams> = {
+  name: 'mcts',
+  description: 'Monte Carlo Tree Search with UCT (the method; docs/tree-format.md)',
+  options: mctsOptionsSchema,
+  create: (deps, settings, params) => new Mcts(deps, { ...settings, ...params }),
+};
 
 /** The state of one task's search. */
 class MctsRun {
@@ -117,37 +124,32 @@ class MctsRun {
   private rolloutSteps = 0;
   private rolloutSuccesses = 0;
   private solved = false;
-  private task = '';
 
   constructor(
-    private readonly deps: MctsDeps,
-    private readonly config: SearchConfig,
+    private readonly deps: SearchDeps,
+    private readonly settings: SearchSettings,
+    private readonly params: MctsParams,
     private readonly taskId: string,
     private readonly options: SearchRunOptions,
   ) {}
 
   async run(): Promise<TreeFile> {
     const started = performance.now();
-    const { env, policy } = this.deps;
-    const { config, taskId } = this;
-    const reset = await env.reset(taskId);
-    this.task = reset.observation;
-    const root = newNode({
-      text: '',
-      thought: '',
-      action: '',
-      observation: reset.observation,
-      reward: 0,
-      terminal: false,
-      depthLimited: false,
-      valid: true,
-      depth: 0,
-      state: reset.state,
-    });
-    const pickRng = new Rng(seedFrom(config.seed, taskId, 'rollout-start'));
+    const { env } = this.deps;
+    const { params, taskId, settings } = this;
+    const root = searchNode(await createRoot(env, taskId));
+    const scope: TaskScope = {
+      ...this.deps,
+      taskId,
+      task: root.observation,
+      maxDepth: settings.maxDepth,
+      signal: this.options.signal,
+      usage: this.usage,
+    };
+    const pickRng = new Rng(seedFrom(settings.seed, taskId, 'rollout-start'));
     let iterationsRun = 0;
     let stopReason: TreeFile['stats']['stopReason'] = 'budget';
-    for (let iteration = 0; iteration < config.iterations; iteration++) {
+    for (let iteration = 0; iteration < params.iterations; iteration++) {
       if (root.closed) {
         stopReason = 'exhausted';
         break;
@@ -155,53 +157,47 @@ class MctsRun {
       this.options.signal?.throwIfAborted();
       const path = this.select(root);
       const leaf = path[path.length - 1] as SearchNode;
-      await this.expand(leaf, path);
-      if (!(config.earlyStop && this.solved)) {
+      await this.expand(scope, leaf, path);
+      if (!(params.earlyStop && this.solved)) {
         const open = leaf.children.filter((c) => !c.closed);
         if (open.length > 0) {
           const start = open[pickRng.int(open.length)] as SearchNode;
           const rolloutPath = [...path, start];
-          backpropagate(rolloutPath, await this.rollout(rolloutPath, iteration));
+          const result = await rollout(scope, rolloutPath, (depth) =>
+            seedFrom(settings.seed, taskId, 'rollout', iteration, depth),
+          );
+          this.rolloutSteps += result.steps;
+          if (result.success) this.rolloutSuccesses++;
+          backpropagate(rolloutPath, result.value);
         }
       }
       refreshClosed(path);
       iterationsRun++;
       this.options.onIteration?.(iteration);
-      if (config.earlyStop && this.solved) {
+      if (params.earlyStop && this.solved) {
         stopReason = 'early-stop';
         break;
       }
     }
-    const saved = stripSearchFields(root);
-    const terminalRewards = [...terminalNodes(saved)].map((n) => n.reward);
-    return {
-      format: TREE_FORMAT,
-      env: env.name,
+    return finishTree({
+      env,
+      policy: this.deps.policy,
       taskId,
-      task: reset.observation,
-      policy: policy.name,
-      seed: config.seed,
-      iterations: config.iterations,
-      n: config.n,
-      c: config.c,
-      maxDepth: config.maxDepth,
-      earlyStop: config.earlyStop,
+      settings,
+      algorithm: 'mcts',
+      params,
+      root: stripSearchFields(root),
       stats: {
         iterationsRun,
         stopReason,
         llmCalls: this.usage.calls,
         promptTokens: this.usage.promptTokens,
         completionTokens: this.usage.completionTokens,
-        nodes: countNodes(saved),
         rolloutSteps: this.rolloutSteps,
         rolloutSuccesses: this.rolloutSuccesses,
         wallSeconds: (performance.now() - started) / 1000,
-        solved: this.solved,
-        bestReward: terminalRewards.length ? Math.max(...terminalRewards) : null,
       },
-      bestPath: bestPathOf(saved),
-      root: saved,
-    };
+    });
   }
 
   /** Root-to-leaf path: descend through open children until an unexpanded node. */
@@ -209,7 +205,7 @@ class MctsRun {
     const path = [root];
     let node = root;
     while (node.expanded) {
-      const next = selectChild(node, this.config.c);
+      const next = selectChild(node, this.params.c);
       // Unreachable while the invariant "open node => some open child" holds.
       if (!next) throw new Error(`MCTS: open node at depth ${node.depth} has no open child`);
       path.push(next);
@@ -218,44 +214,14 @@ class MctsRun {
     return path;
   }
 
-  private context(path: readonly SearchNode[]): StepContext {
-    return {
-      env: this.deps.env.name,
-      taskId: this.taskId,
-      task: this.task,
-      history: historyOf(path),
-    };
-  }
-
-  private async expand(leaf: SearchNode, path: readonly SearchNode[]): Promise<void> {
-    const { env, policy } = this.deps;
-    const { config } = this;
+  private async expand(scope: TaskScope, leaf: SearchNode, path: readonly SearchNode[]) {
+    const { env } = this.deps;
     const nodeKey = path
       .map((n, i) => (i === 0 ? 'r' : String((path[i - 1] as SearchNode).children.indexOf(n))))
       .join('.');
-    const reply = await policy.propose(policyMessages(this.context(path)), config.n, {
-      seed: seedFrom(config.seed, this.taskId, 'expand', nodeKey),
-      signal: this.options.signal,
-    });
-    addUsage(this.usage, reply.usage);
-    // An unreadable reply keeps its empty action: the env rejects it and the child's
-    // low Q makes it a useful rejected example (the Q-model learns to avoid it).
-    for (const step of distinctSteps(reply.candidates).steps) {
-      const result = await env.step(structuredClone(leaf.state), step.action);
-      const depth = leaf.depth + 1;
-      const child = newNode({
-        text: step.text,
-        thought: step.thought,
-        action: step.action,
-        observation: result.observation,
-        reward: result.reward,
-        terminal: result.done,
-        depthLimited: !result.done && depth >= config.maxDepth,
-        valid: result.valid,
-        depth,
-        state: result.state,
-        ...(result.info ? { info: result.info } : {}),
-      });
+    const seed = seedFrom(this.settings.seed, this.taskId, 'expand', nodeKey);
+    for (const node of await expandNode(scope, path, this.params.n, seed)) {
+      const child = searchNode(node);
       leaf.children.push(child);
       if (child.terminal) {
         backpropagate([...path, child], env.returns.terminal(child.reward));
@@ -267,35 +233,4 @@ class MctsRun {
     // A reply with no candidates at all leaves a dead end: closed, nothing backed up.
     leaf.expanded = true;
   }
-
-  /** Samples one candidate per step from `start` (not stored) and returns the episode's return. */
-  private async rollout(path: readonly SearchNode[], iteration: number): Promise<number> {
-    const { env, policy } = this.deps;
-    const start = path[path.length - 1] as SearchNode;
-    const history = historyOf(path);
-    let state = structuredClone(start.state);
-    for (let depth = start.depth; depth < this.config.maxDepth; depth++) {
-      const ctx: StepContext = { env: env.name, taskId: this.taskId, task: this.task, history };
-      const reply = await policy.propose(policyMessages(ctx), 1, {
-        seed: seedFrom(this.config.seed, this.taskId, 'rollout', iteration, depth),
-        signal: this.options.signal,
-      });
-      addUsage(this.usage, reply.usage);
-      const step = parseReply(reply.candidates[0] ?? '');
-      const result = await env.step(state, step.action);
-      this.rolloutSteps++;
-      if (result.done) {
-        if (env.returns.isSuccess(result.reward)) this.rolloutSuccesses++;
-        return env.returns.terminal(result.reward);
-      }
-      state = result.state;
-      history.push({ text: step.text, action: step.action, observation: result.observation });
-    }
-    return env.returns.depthLimit;
-  }
-}
-
-function* terminalNodes(root: TreeNode): Generator<TreeNode> {
-  if (root.terminal) yield root;
-  for (const child of root.children) yield* terminalNodes(child);
 }

@@ -7,10 +7,9 @@
 import type { Env } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
 import { seedFrom } from '../core/rng.js';
-import { policyMessages } from '../agent/conversation.js';
-import { parseReply } from '../agent/parse.js';
 import { pairSelections, type PairOptions } from '../data/pairs.js';
-import { historyOf, nodesAlong, type TreeFile } from '../data/tree.js';
+import { nodesAlong, type TreeFile } from '../data/tree.js';
+import { rollout, type TaskScope } from './steps.js';
 
 export interface PairAgreement {
   pairs: number;
@@ -36,26 +35,19 @@ export async function monteCarloValue(
   if (node.depthLimited) return env.returns.depthLimit;
   if (node.state === null)
     throw new Error(`tree ${tree.taskId} has no env state (imported?): cannot roll out`);
+  const scope: TaskScope = {
+    env,
+    policy,
+    taskId: tree.taskId,
+    task: tree.task,
+    maxDepth: tree.maxDepth,
+  };
   let total = 0;
   for (let k = 0; k < rollouts; k++) {
-    let state: unknown = structuredClone(node.state);
-    const history = historyOf(nodes);
-    let value = env.returns.depthLimit;
-    for (let depth = node.depth; depth < tree.maxDepth; depth++) {
-      const context = { env: tree.env, taskId: tree.taskId, task: tree.task, history };
-      const reply = await policy.propose(policyMessages(context), 1, {
-        seed: seedFrom(seed, tree.taskId, 'mc', path.join('.'), k, depth),
-      });
-      const step = parseReply(reply.candidates[0] ?? '');
-      const result = await env.step(state, step.action);
-      if (result.done) {
-        value = env.returns.terminal(result.reward);
-        break;
-      }
-      state = result.state;
-      history.push({ text: step.text, action: step.action, observation: result.observation });
-    }
-    total += value;
+    const result = await rollout(scope, nodes, (depth) =>
+      seedFrom(seed, tree.taskId, 'mc', path.join('.'), k, depth),
+    );
+    total += result.value;
   }
   return total / rollouts;
 }

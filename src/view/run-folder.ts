@@ -10,13 +10,17 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { readJsonFile, readJsonlFile } from '../core/validate.js';
 import { pairSchema } from '../data/pairs.js';
-import { readTreeFile, treeFileSchema, type TreeFile } from '../data/tree.js';
+import {
+  parseTreeHeader,
+  readTreeFile,
+  type TreeFile,
+  type TreeHeader as Header,
+} from '../data/tree.js';
 import { trajectorySchema, type Algorithm, type Trajectory } from '../eval/trajectory.js';
 import { ruleOrder } from '../eval/decision/index.js';
 
 /** The tree file without its nodes: what the task index needs. */
-const treeHeaderSchema = treeFileSchema.omit({ root: true });
-export type TreeHeader = z.infer<typeof treeHeaderSchema> & { file: string };
+export type TreeHeader = Header & { file: string };
 
 /** A preference pair as shown (the prompt is left out: it is the conversation up to `depth`). */
 export type PairView = Omit<z.infer<typeof pairSchema>, 'prompt' | 'context'>;
@@ -172,14 +176,9 @@ function readTreeHeader(file: string): TreeHeader {
   } catch (err) {
     throw new UserError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const parsed = treeHeaderSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(
-      `${file}: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return { ...parsed.data, file };
+  const parsed = parseTreeHeader(value);
+  if (!parsed.ok) throw new UserError(`${file}: ${parsed.error}`);
+  return { ...parsed.value, file };
 }
 
 const oneLine = (s: string, max = 160) => {

@@ -219,8 +219,12 @@ function TreeView({ taskId }) {
   const ctx = { taskId, range: header.qRange, selected, select: setSelected };
   return html` <p class="muted">
       ${header.stats.nodes} nodes · ${header.stats.iterationsRun} iterations
-      (${header.stats.stopReason}) · n=${header.n} · solved: ${header.stats.solved ? 'yes' : 'no'} ·
-      best path: ${header.bestPath ? header.bestPath.join('.') || 'root' : 'none'} · colour = Q from
+      (${header.stats.stopReason}) · ${header.search.algorithm}
+      ${Object.entries(header.search.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}
+      · solved: ${header.stats.solved ? 'yes' : 'no'} · best path:
+      ${header.bestPath ? header.bestPath.join('.') || 'root' : 'none'} · colour = Q from
       ${fmtQ(header.qRange.min)} (red) to ${fmtQ(header.qRange.max)} (green); the outlined path is
       the best path.
     </p>
