@@ -39,6 +39,8 @@ export interface EnvDataSources {
   demo?: string;
   /** One line each, e.g. `builtin:synthetic[:N]` or `a file in the official layout`. */
   accepted: readonly string[];
+  /** A small data set that loads in well under a second (the conformance suite uses it). */
+  sample?: string;
 }
 
 export interface EnvDefinition<O extends object = Record<string, unknown>> {

@@ -28,6 +28,7 @@ export const webshopDefinition: EnvDefinition<Omit<WebshopOptions, 'data' | 'see
     ],
     data: {
       default: 'builtin:shop',
+      sample: 'builtin:shop:60',
       demo: 'builtin:shop:4000',
       accepted: ['a folder with the official files', 'builtin:shop[:N]'],
     },
