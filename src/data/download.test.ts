@@ -35,18 +35,18 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'stepq-dl-'));
 test('downloads, records the sha256 in a sidecar, and verifies against it later', async () => {
   await withServer(async (base, hits) => {
     const dest = join(tempDir(), 'sub', 'file.json');
-    const first = await downloadFile({ url: `${base}/file.json`, dest, quiet: true });
+    const first = await downloadFile({ url: `${base}/file.json`, dest });
     assert.deepEqual(
       { ...first },
       { path: dest, sha256: SHA, bytes: BODY.length, status: 'downloaded', verified: 'recorded' },
     );
     assert.deepEqual(readFileSync(dest), BODY);
     assert.match(readFileSync(sidecarPath(dest), 'utf8'), new RegExp(`^${SHA}  file\\.json\\n$`));
-    const again = await downloadFile({ url: `${base}/file.json`, dest, quiet: true });
+    const again = await downloadFile({ url: `${base}/file.json`, dest });
     assert.deepEqual([again.status, again.verified, hits.length], ['present', 'sidecar', 1]);
     writeFileSync(dest, 'tampered');
     await assert.rejects(
-      downloadFile({ url: `${base}/file.json`, dest, quiet: true }),
+      downloadFile({ url: `${base}/file.json`, dest }),
       (err: unknown) => err instanceof UserError && /differs from .*delete it/.test(err.message),
     );
   });
@@ -59,12 +59,11 @@ test('a given --sha256 is verified; a mismatch saves nothing', async () => {
       url: `${base}/file.json`,
       dest: join(dir, 'ok.json'),
       sha256: SHA.toUpperCase(),
-      quiet: true,
     });
     assert.equal(ok.verified, 'given');
     const bad = join(dir, 'bad.json');
     await assert.rejects(
-      downloadFile({ url: `${base}/file.json`, dest: bad, sha256: '0'.repeat(64), quiet: true }),
+      downloadFile({ url: `${base}/file.json`, dest: bad, sha256: '0'.repeat(64) }),
       (err: unknown) => err instanceof UserError && /checksum mismatch/.test(err.message),
     );
     assert.equal(existsSync(bad), false);
@@ -78,7 +77,6 @@ test('a given --sha256 is verified; a mismatch saves nothing', async () => {
         url: `${base}/file.json`,
         dest: join(dir, 'x.json'),
         sha256: 'abc',
-        quiet: true,
       }),
       /not a sha256/,
     );
@@ -91,13 +89,13 @@ test('HTTP errors and unreachable hosts are UserErrors', async () => {
     closedBase = base;
     const dest = join(tempDir(), 'missing.json');
     await assert.rejects(
-      downloadFile({ url: `${base}/missing.json`, dest, quiet: true }),
+      downloadFile({ url: `${base}/missing.json`, dest }),
       (err: unknown) => err instanceof UserError && /HTTP 404/.test(err.message),
     );
     assert.equal(existsSync(dest), false);
   });
   await assert.rejects(
-    downloadFile({ url: `${closedBase}/file.json`, dest: join(tempDir(), 'f.json'), quiet: true }),
+    downloadFile({ url: `${closedBase}/file.json`, dest: join(tempDir(), 'f.json') }),
     (err: unknown) =>
       err instanceof UserError && /cannot download .*ECONNREFUSED/.test(err.message),
   );

@@ -19,7 +19,6 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { startProgress } from '../cli/progress.js';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 
@@ -29,11 +28,20 @@ export interface DownloadOptions {
   dest: string;
   /** Expected sha256 (hex); else the sidecar's, else none (the computed one is recorded). */
   sha256?: string;
-  /** Label of the progress bar. */
-  label?: string;
-  quiet?: boolean;
+  /**
+   * Called once the size is known (0 when the server does not say); the returned meter is
+   * ticked per chunk and stopped at the end. The CLI passes its progress bar; default none.
+   */
+  progress?: (totalBytes: number) => ByteMeter;
   timeoutMs?: number;
 }
+
+export interface ByteMeter {
+  tick(bytes: number): void;
+  stop(): void;
+}
+
+const noMeter: ByteMeter = { tick() {}, stop() {} };
 
 export interface DownloadResult {
   path: string;
@@ -119,9 +127,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.download.tmp`;
   const total = Number(response.headers.get('content-length') ?? 0);
-  const progress = startProgress(options.label ?? 'download', total > 0 ? total : 0, {
-    quiet: options.quiet,
-  });
+  const progress = options.progress?.(total > 0 ? total : 0) ?? noMeter;
   const hash = createHash('sha256');
   let bytes = 0;
   const meter = new Transform({

@@ -10,7 +10,7 @@ import { UserError } from '../../core/errors.js';
 import { downloadFile, sidecarPath, type DownloadResult } from '../../data/download.js';
 import { loadProductsFromFiles } from '../../envs/webshop/files.js';
 import { buildGoals } from '../../envs/webshop/goals.js';
-import { DEFAULT_DATA_DIR } from './data.js';
+import { startProgress } from '../progress.js';
 
 /** Official file name -> Google Drive id (princeton-nlp/WebShop setup.sh). */
 export const WEBSHOP_FILES = {
@@ -58,7 +58,7 @@ interface WebshopDataFlags {
   quiet?: boolean;
 }
 
-export function registerWebshopData(data: Command): void {
+export function registerWebshopData(data: Command, dataDir: string): void {
   data
     .command('webshop')
     .summary('download the official WebShop product and instruction files')
@@ -75,7 +75,7 @@ export function registerWebshopData(data: Command): void {
         .choices(['small', 'all'])
         .default('small'),
     )
-    .option('--dest <dir>', 'folder to save into', join(DEFAULT_DATA_DIR, 'webshop'))
+    .option('--dest <dir>', 'folder to save into', join(dataDir, 'webshop'))
     .option(
       '--mirror <url>',
       'base URL of a folder holding the files under their official names (instead of Google Drive)',
@@ -89,8 +89,7 @@ export function registerWebshopData(data: Command): void {
         const result = await downloadFile({
           url,
           dest: join(flags.dest, name),
-          label: name,
-          quiet: flags.quiet,
+          progress: (total) => startProgress(name, total, { quiet: flags.quiet }),
         });
         assertJsonFile(result.path, url);
         results[name] = result;

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { basename, join } from 'node:path';
 import { downloadFile } from '../../data/download.js';
 import { loadHotpotqaFile } from '../../envs/hotpotqa/loader.js';
+import { startProgress } from '../progress.js';
 import { registerWebshopData } from './data-webshop.js';
 
 /** The official HotpotQA dev set, distractor setting (Yang et al. 2018; CC BY-SA 4.0). */
@@ -20,7 +21,7 @@ interface HotpotqaDataFlags {
   quiet?: boolean;
 }
 
-function registerHotpotqaData(data: Command): void {
+function registerHotpotqaData(data: Command, dataDir: string): void {
   data
     .command('hotpotqa')
     .summary('download the official HotpotQA dev distractor file')
@@ -29,7 +30,7 @@ function registerHotpotqaData(data: Command): void {
         'and check that it loads. Use the file with `--data <path>`. No official checksum is published, so the\n' +
         'sha256 of the first download is recorded in <file>.sha256 and later runs verify against it.',
     )
-    .option('--dest <dir>', 'folder to save into', join(DEFAULT_DATA_DIR, 'hotpotqa'))
+    .option('--dest <dir>', 'folder to save into', join(dataDir, 'hotpotqa'))
     .option('--url <url>', 'where to download from', HOTPOTQA_DEV_DISTRACTOR_URL)
     .option('--sha256 <hex>', 'expected sha256 of the file (verified)')
     .option('--quiet', 'no progress bar')
@@ -39,8 +40,7 @@ function registerHotpotqaData(data: Command): void {
         url: flags.url,
         dest,
         sha256: flags.sha256,
-        label: 'hotpotqa',
-        quiet: flags.quiet,
+        progress: (total) => startProgress('hotpotqa', total, { quiet: flags.quiet }),
       });
       const dataset = loadHotpotqaFile(result.path);
       const check =
@@ -55,11 +55,15 @@ function registerHotpotqaData(data: Command): void {
     });
 }
 
-const DATASETS: Array<(data: Command) => void> = [registerHotpotqaData, registerWebshopData];
+/** Each registers its subcommand; `dataDir` is the default folder datasets are saved under. */
+const DATASETS: Array<(data: Command, dataDir: string) => void> = [
+  registerHotpotqaData,
+  registerWebshopData,
+];
 
 export function registerData(program: Command): void {
   const data = program
     .command('data')
     .description('Download public data sets (HotPotQA, ...) into a local folder.');
-  for (const register of DATASETS) register(data);
+  for (const register of DATASETS) register(data, DEFAULT_DATA_DIR);
 }
