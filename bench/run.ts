@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { renderMarkdownTable } from '../src/cli/table.js';
+import { renderMarkdownTable } from '../src/text/table.js';
 
 interface BenchTable {
   title: string;

@@ -21,7 +21,7 @@ import {
   type PolicyFlags,
 } from '../options.js';
 import { startProgress } from '../progress.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../text/table.js';
 
 interface CollectFlags extends EnvFlags, PolicyFlags {
   iterations: number;

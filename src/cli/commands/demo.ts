@@ -17,7 +17,7 @@ import {
   type PolicyFlags,
 } from '../options.js';
 import { startProgress, type Progress } from '../progress.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../text/table.js';
 import { writeReport } from '../../view/report.js';
 
 interface DemoFlags extends EnvFlags, PolicyFlags {

@@ -14,7 +14,7 @@ import {
   type PolicyFlags,
 } from '../options.js';
 import { startProgress } from '../progress.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../text/table.js';
 
 interface EvalFlags extends EnvFlags, PolicyFlags {
   algorithm: Algorithm;

@@ -10,7 +10,7 @@ import {
 } from '../../data/pairs.js';
 import { chatTemplate, DEFAULT_TEMPLATE, TEMPLATE_NAMES } from '../../qmodel/chat-templates.js';
 import { floatArg } from '../options.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../text/table.js';
 
 interface PairsFlags {
   trees: string;

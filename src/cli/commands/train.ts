@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { floatArg, intArg } from '../options.js';
 import { startProgress } from '../progress.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../text/table.js';
 import { DEFAULT_FEATURIZER } from '../../qmodel/featurizer.js';
 import { readPairsFile } from '../../qmodel/pairs.js';
 import { saveQModel } from '../../qmodel/store.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createPolicy } from '../../agent/policy-factory.js';
 import { createEnvBundle } from '../../envs/index.js';
 import { pairSelections, readTreeFolder } from '../../data/pairs.js';
-import { renderMarkdownTable } from '../../cli/table.js';
+import { renderMarkdownTable } from '../../text/table.js';
 import { collectTrees } from '../collect.js';
 import { pairAgreement } from '../pair-quality.js';
 
