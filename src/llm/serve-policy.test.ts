@@ -11,7 +11,7 @@ import { repoRoot } from '../testing/shared.js';
 import { LlmError } from './errors.js';
 import { createOpenAIPolicy } from './openai-policy.js';
 import { startPolicyServer, type PolicyServer } from './serve-policy.js';
-import { estimatePromptTokens } from './tokens.js';
+import { estimatePromptTokens } from '../text/tokens.js';
 
 /** A tiny seeded policy: candidate i depends only on (seed, i, last message). */
 class ScriptedPolicy implements Policy {

@@ -8,7 +8,7 @@
  * - `stop` cuts each reply before the earliest stop string; `max_tokens` cuts it after
  *   max_tokens x 4 characters (finish_reason `length`). temperature/top_p are accepted
  *   and ignored: the embedded policy samples with its own seeded randomness.
- * - usage is an estimate, not a tokenizer count: ~4 characters per token (src/llm/tokens.ts).
+ * - usage is an estimate, not a tokenizer count: ~4 characters per token (src/text/tokens.ts).
  * - `latencyMs` delays each answer without blocking others (a slow LLM, not a serial one).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,7 +28,7 @@ import {
   sendJson,
 } from './http-server.js';
 import { truncateAtStop } from './stop.js';
-import { CHARS_PER_TOKEN, estimatePromptTokens, estimateTokens } from './tokens.js';
+import { CHARS_PER_TOKEN, estimatePromptTokens, estimateTokens } from '../text/tokens.js';
 
 export const SERVED_MODEL = 'heuristic';
 const MAX_N = 128;

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { estimatePromptTokens, estimateTokens } from '../llm/tokens.js';
+import { estimatePromptTokens, estimateTokens } from '../text/tokens.js';
 
 export interface FakeUsage {
   prompt_tokens: number;

@@ -1,13 +1,13 @@
 /**
  * Turns a one-step sampler into a Policy: each of the n candidates is drawn independently
  * from its own Rng forked from the request seed, so the same seed gives the same replies.
- * Usage counts one call per request and estimates tokens like the policy server does (src/llm/tokens.ts), so the
+ * Usage counts one call per request and estimates tokens like the policy server does (src/text/tokens.ts), so the
  * accounting of runs with the embedded heuristic looks like that of an LLM backend.
  */
 import type { Message } from '../../core/messages.js';
 import type { Policy, PolicyReply } from '../../core/policy.js';
 import { Rng, seedFrom } from '../../core/rng.js';
-import { estimatePromptTokens, estimateTokens } from '../../llm/tokens.js';
+import { estimatePromptTokens, estimateTokens } from '../../text/tokens.js';
 
 /** One weighted option a heuristic player may sample at a decision point. */
 export interface Move {
