@@ -12,7 +12,7 @@ import { UserError } from '../core/errors.js';
 import type { StepContext } from '../core/messages.js';
 import { readJsonlFile } from '../core/validate.js';
 import { qModelMessages } from '../agent/conversation.js';
-import type { ChatTemplate } from '../qmodel/chat-templates.js';
+import type { ChatTemplate } from '../core/chat-template.js';
 import {
   contextAt,
   nodesAlong,

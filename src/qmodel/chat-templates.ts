@@ -14,19 +14,12 @@
  * that regenerates them.
  */
 import type { Message, StepContext } from '../core/messages.js';
+import type { ChatTemplate } from '../core/chat-template.js';
 import { UserError } from '../core/errors.js';
 import { qModelMessages } from '../agent/conversation.js';
 import { parseReply } from '../agent/parse.js';
 
-export interface ChatTemplate {
-  name: string;
-  /** Every turn of `messages`, then the assistant header the reply follows. */
-  renderPrompt(messages: readonly Message[]): string;
-  /** The scored completion: the reply and the end-of-turn marker. */
-  renderCompletion(reply: string): string;
-  /** The end-of-turn marker that closes a completion, e.g. `<|end|>`. */
-  end: string;
-}
+export type { ChatTemplate };
 
 /** Phi-3 style (the paper's models): `<|user|>\n...<|end|>\n<|assistant|>\n`; reply + `<|end|>`. */
 const phi3: ChatTemplate = {
