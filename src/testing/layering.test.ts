@@ -26,9 +26,6 @@ const KNOWN_CYCLE_EDGES: Record<string, string> = {
   'agent/policy-factory.ts -> gguf/policy.ts': 'issue 11 item 1',
   'qmodel/index.ts -> gguf/implicit-qmodel.ts': 'issue 11 item 1',
   'qmodel/index.ts -> gguf/spec.ts': 'issue 11 item 1',
-  // The env switch (issue 11 item 2: the env registry).
-  'envs/index.ts -> envs/hotpotqa/index.ts': 'issue 11 item 2',
-  'envs/index.ts -> envs/webshop/index.ts': 'issue 11 item 2',
 };
 
 function sourceFiles(dir: string): string[] {
