@@ -1,27 +1,28 @@
 /** Turns a `--policy` spec into a Policy: `heuristic`, `openai:<model>` or `gguf:<model.gguf>`. */
 import { UserError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
+import { resolveSettings } from '../core/settings.js';
+import { POLICY_SETTINGS, type PolicySettings } from './policy-settings.js';
 
-export interface PolicyOptions {
+/** Sampling and request settings (POLICY_SETTINGS: temperature, topP, ...) plus where to reach the model. */
+export interface PolicyOptions extends PolicySettings {
   /** Env name, so the embedded heuristic knows which task family it plays. */
   env: string;
+  /** OpenAI-compatible endpoint; the library reads no environment variable (the CLI does). */
   baseUrl?: string;
   apiKey?: string;
-  temperature: number;
-  topP: number;
-  maxTokens: number;
   /** Folder of the opt-in on-disk response cache. */
   cacheDir?: string;
-  /** Global limit of LLM requests in flight. */
-  concurrency: number;
-  timeoutMs: number;
-  maxRetries: number;
 }
+
+/** What a caller passes: the env, and any settings that differ from DEFAULT_POLICY_SETTINGS. */
+export type PolicyInput = Pick<PolicyOptions, 'env'> & Partial<PolicyOptions>;
 
 export const POLICY_SPECS =
   'heuristic | openai:<model> | gguf:<model.gguf>[,ctx=N] (needs the optional node-llama-cpp)';
 
-export async function createPolicy(spec: string, options: PolicyOptions): Promise<Policy> {
+export async function createPolicy(spec: string, input: PolicyInput): Promise<Policy> {
+  const options: PolicyOptions = resolveSettings(POLICY_SETTINGS, input);
   if (spec === 'heuristic') {
     const { createHeuristicPolicy } = await import('./heuristic/index.js');
     return createHeuristicPolicy(options.env);

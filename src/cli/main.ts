@@ -1,18 +1,33 @@
 /** The `stepq` command line. Each subcommand lives in ./commands/<name>.ts. */
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
+import { STEPQ_VERSION } from '../core/version.js';
 import { commands } from './commands/index.js';
+import { flagForField } from './settings.js';
+
+/** Commander's own messages ("error: unknown option '--x'\n(Did you mean --y?)") as one line. */
+function oneLine(message: string): string {
+  return message
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
 
 export function buildProgram(): Command {
   const program = new Command();
+  // Set before the subcommands are added: they inherit the output and exit settings.
   program
     .name('stepq')
     .description(
-      'Step-level Q-value models for LLM agents (Zhai et al. 2024):\n' +
-        '  collect MCTS trees -> build step-level preference pairs -> train a Q-value model -> act Q-guided.\n' +
+      'Step-level Q-value models for LLM agents (Zhai et al. 2024): collect MCTS trees, build ' +
+        'step-level preference pairs, train a Q-value model, act Q-guided. ' +
         'Start with `stepq demo` (offline, no key, no GPU).',
     )
-    .showHelpAfterError('(run with --help for usage)')
+    .version(STEPQ_VERSION, '-V, --version', 'print the stepq version')
+    .configureOutput({
+      outputError: (message, write) => write(`stepq: ${oneLine(message)} (see --help)\n`),
+    })
     .exitOverride();
   for (const register of commands) register(program);
   return program;
@@ -24,7 +39,13 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // Help and --version exit 0; every mistake the option parser finds is a user mistake.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof OptionError) {
+      process.stderr.write(`stepq: ${err.render(flagForField)}\n`);
+      process.exitCode = 2;
       return;
     }
     if (err instanceof UserError) {

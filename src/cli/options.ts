@@ -5,6 +5,8 @@ import type { EnvBundle } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
 import { createEnvBundle, envNames, getEnv } from '../envs/index.js';
 import { createPolicy, POLICY_SPECS } from '../agent/policy-factory.js';
+import { POLICY_SETTINGS } from '../agent/policy-settings.js';
+import { addSettings, valuesOf } from './settings.js';
 
 export function intArg(name: string, min = 0) {
   return (value: string): number => {
@@ -113,56 +115,31 @@ export function selectTasks(bundle: EnvBundle, flags: Pick<EnvFlags, 'split' | '
 export interface PolicyFlags {
   policy: string;
   baseUrl?: string;
-  temperature: number;
-  topP: number;
-  maxTokens: number;
-  llmConcurrency: number;
   llmCache?: boolean;
   cacheDir?: string;
-  timeout: number;
-  retries: number;
 }
 
 export function addPolicyOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--policy <spec>', `agent policy: ${POLICY_SPECS}`, 'heuristic')
     .option(
       '--base-url <url>',
       'OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY',
-    )
-    .option('--temperature <t>', 'sampling temperature', floatArg('--temperature', 0, 2), 1.0)
-    .option('--top-p <p>', 'nucleus sampling top_p', floatArg('--top-p', 0, 1), 0.9)
-    .option('--max-tokens <n>', 'max tokens per reply', intArg('--max-tokens', 1), 256)
-    .option(
-      '--llm-concurrency <k>',
-      'global limit of LLM requests in flight',
-      intArg('--llm-concurrency', 1),
-      8,
-    )
-    .option(
-      '--llm-cache',
-      'cache LLM responses on disk (under --cache-dir) for reproducible re-runs',
-    )
-    .option('--timeout <ms>', 'LLM request timeout in ms', intArg('--timeout', 1), 60_000)
-    .option(
-      '--retries <n>',
-      'retries on 429/5xx/timeouts (exponential backoff)',
-      intArg('--retries', 0),
-      4,
     );
+  addSettings(cmd, POLICY_SETTINGS);
+  return cmd.option(
+    '--llm-cache',
+    'cache LLM responses on disk (under --cache-dir) for reproducible re-runs',
+  );
 }
 
+/** The policy the flags describe; the only place the OpenAI environment variables are read. */
 export async function loadPolicy(flags: PolicyFlags, env: string): Promise<Policy> {
   return createPolicy(flags.policy, {
+    ...valuesOf(POLICY_SETTINGS, flags as unknown as Record<string, unknown>),
     env,
     baseUrl: flags.baseUrl ?? process.env.OPENAI_BASE_URL,
     apiKey: process.env.OPENAI_API_KEY,
-    temperature: flags.temperature,
-    topP: flags.topP,
-    maxTokens: flags.maxTokens,
     cacheDir: flags.llmCache ? (flags.cacheDir ?? '.stepq-cache') : undefined,
-    concurrency: flags.llmConcurrency,
-    timeoutMs: flags.timeout,
-    maxRetries: flags.retries,
   });
 }

@@ -11,9 +11,12 @@ import type { Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
 import { writeJsonAtomic } from '../core/fs.js';
 import { collectTrees, type CollectSummary } from '../search/collect.js';
-import { buildPairs, type PairStrategy } from '../data/pairs.js';
+import { buildPairs } from '../data/pairs.js';
 import { treeFileName, type TreeFile } from '../data/tree.js';
-import { UserError } from '../core/errors.js';
+import { OptionError, pick, resolveSettings } from '../core/settings.js';
+import { DEFAULT_FEATURIZER } from '../qmodel/featurizer.js';
+import { TRAIN_SETTINGS } from '../qmodel/train-settings.js';
+import { PIPELINE_SETTINGS, type PipelineSettings } from './pipeline-settings.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { trainQModel, saveQModel, type EpochStats, type TrainResult } from '../qmodel/index.js';
 import { runEval, summarize, type EvalSummary } from './run.js';
@@ -26,21 +29,12 @@ import {
   getDecisionRule,
 } from './decision/index.js';
 
-export interface PipelineOptions {
+/** The run's inputs, and any PIPELINE_SETTINGS that differ from their defaults. */
+export interface PipelineOptions extends Partial<PipelineSettings> {
   bundle: EnvBundle;
   policy: Policy;
   trainTaskIds: readonly string[];
   testTaskIds: readonly string[];
-  iterations: number;
-  n: number;
-  maxDepth: number;
-  seed: number;
-  concurrency: number;
-  pairStrategy: PairStrategy;
-  minGap: number;
-  epochs?: number;
-  /** K > 1: cross-fitting over train + test tasks (see makeFolds). */
-  folds?: number;
   outDir: string;
   /** A Q-value model to use instead of training one (skips collect/pairs/train). */
   qmodel?: QModel;
@@ -109,27 +103,24 @@ export function makeFolds(
   if (folds <= 1) return [{ train: trainIds, test: testIds }];
   const all = new Rng(seedFrom('stepq-folds', seed)).shuffle([...trainIds, ...testIds]);
   if (folds > all.length)
-    throw new UserError(`--folds ${folds}: more folds than tasks (${all.length})`);
+    throw new OptionError('folds', `more folds than tasks (${all.length})`, String(folds));
   const parts: string[][] = Array.from({ length: folds }, () => []);
   all.forEach((id, i) => (parts[i % folds] as string[]).push(id));
   return parts.map((test, k) => ({ test, train: parts.filter((_, j) => j !== k).flat() }));
 }
 
-export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+export async function runPipeline(input: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
+  const options = resolveSettings(PIPELINE_SETTINGS, input);
   const { bundle, policy, hooks } = options;
   const env = bundle.env;
   const ARMS: Algorithm[] = [...(options.rules ?? decisionRuleNames())];
   ARMS.forEach((name) => getDecisionRule(name));
   for (const name of [REFERENCE_RULE, BASELINE_RULE])
-    if (!ARMS.includes(name)) throw new UserError(`rules: must include ${name}`);
+    if (!ARMS.includes(name)) throw new OptionError('rules', `must include ${name}`);
+  const maxDepth = options.maxDepth ?? env.maxDepth;
   mkdirSync(options.outDir, { recursive: true });
-  const folds = makeFolds(
-    options.trainTaskIds,
-    options.testTaskIds,
-    options.folds ?? 1,
-    options.seed,
-  );
+  const folds = makeFolds(options.trainTaskIds, options.testTaskIds, options.folds, options.seed);
   const collectIds = options.qmodel ? [] : [...new Set(folds.flatMap((f) => f.train))];
   let collect: CollectSummary | undefined;
   const trees: TreeFile[] = [];
@@ -147,9 +138,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       config: {
         iterations: options.iterations,
         n: options.n,
-        c: 1.41,
-        maxDepth: options.maxDepth,
-        earlyStop: false,
+        c: options.c,
+        maxDepth,
+        earlyStop: options.earlyStop,
         seed: options.seed,
       },
       concurrency: options.concurrency,
@@ -185,7 +176,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       hooks?.stage?.('train', `${pairs.length} pairs${label}`);
       const training = trainQModel(
         pairs,
-        { seed: options.seed, ...(options.epochs ? { epochs: options.epochs } : {}) },
+        {
+          ...pick(options, Object.keys(TRAIN_SETTINGS) as Array<keyof typeof TRAIN_SETTINGS>),
+          featurizer: { ...DEFAULT_FEATURIZER, dimBits: options.dimBits },
+        },
         (stats) => hooks?.epoch?.(stats),
       );
       saveQModel(join(options.outDir, `qmodel${suffix}`), training);
@@ -200,7 +194,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         algorithm,
         n: options.n,
         ...(getDecisionRule(algorithm).needsQModel ? { qmodel } : {}),
-        maxDepth: options.maxDepth,
+        maxDepth,
         seed: options.seed,
         taskIds: fold.test,
         concurrency: options.concurrency,

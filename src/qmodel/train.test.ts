@@ -113,7 +113,8 @@ test('bad options are user errors, not stack traces', () => {
   const pairs = syntheticPairs({ pairs: 40, tasks: 4, seed: 2 });
   assert.throws(
     () => trainQModel(pairs, { ...small, lr: -1 }),
-    (e: unknown) => e instanceof UserError && /lr must be > 0/.test(e.message),
+    (e: unknown) =>
+      e instanceof UserError && /options\.lr -1: must be a number > 0/.test(e.message),
   );
   assert.throws(
     () => trainQModel([], small),
@@ -121,6 +122,8 @@ test('bad options are user errors, not stack traces', () => {
   );
   assert.throws(
     () => trainQModel(pairs, { ...small, holdout: 1 }),
-    (e: unknown) => e instanceof UserError && /holdout must be in/.test(e.message),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /options\.holdout 1: must be a number in \[0, 0\.95\]/.test(e.message),
   );
 });

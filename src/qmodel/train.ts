@@ -5,6 +5,7 @@
  */
 import { Rng, seedFrom } from '../core/rng.js';
 import { UserError } from '../core/errors.js';
+import { defaultsOf, OptionError, resolveSettings } from '../core/settings.js';
 import { Adam } from './adam.js';
 import { dpoLoss } from './dpo.js';
 import {
@@ -16,36 +17,15 @@ import {
 import { LearnedQModel } from './learned.js';
 import { initParams, QNet, type FloatArray, type NetShape } from './network.js';
 import type { TrainingPair } from './pairs.js';
+import { FEATURIZER_SETTINGS, TRAIN_SETTINGS, type TrainSettings } from './train-settings.js';
 
-export interface TrainOptions {
-  epochs: number;
-  beta: number;
-  lr: number;
-  /** L2 coefficient λ: the loss gets + λ/2 ‖θ‖². */
-  l2: number;
-  /** Fraction of tasks held out (0 = none: no early stopping). */
-  holdout: number;
-  /** Epochs without a held-out improvement before stopping. */
-  patience: number;
-  /** A held-out loss must drop by more than this to count as an improvement. */
-  minDelta: number;
-  batchSize: number;
-  hidden: number;
-  seed: number;
+/** TRAIN_SETTINGS (epochs, beta, lr, l2, holdout, patience, minDelta, ...) and the featurizer. */
+export interface TrainOptions extends TrainSettings {
   featurizer: FeaturizerConfig;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  epochs: 30,
-  beta: 1,
-  lr: 0.003,
-  l2: 1e-5,
-  holdout: 0.2,
-  patience: 3,
-  minDelta: 1e-3,
-  batchSize: 64,
-  hidden: 16,
-  seed: 0,
+  ...defaultsOf(TRAIN_SETTINGS),
   featurizer: DEFAULT_FEATURIZER,
 };
 
@@ -94,8 +74,10 @@ export function splitByTask<T extends { taskId: string }>(
   if (holdout <= 0) return { train: [...pairs], heldOut: [] };
   const tasks = [...new Set(pairs.map((p) => p.taskId))].sort();
   if (tasks.length < 2)
-    throw new UserError(
-      `a held-out split needs pairs from at least 2 tasks (found ${tasks.length}); use --holdout 0`,
+    throw new OptionError(
+      'holdout',
+      `a held-out split needs pairs from at least 2 tasks (found ${tasks.length}); use {{holdout}} 0`,
+      String(holdout),
     );
   const shuffled = new Rng(seedFrom('qmodel-holdout', seed)).shuffle(tasks);
   const nHeld = Math.min(tasks.length - 1, Math.max(1, Math.ceil(holdout * tasks.length)));
@@ -157,29 +139,16 @@ export function evaluatePairs(
   return { loss: loss / pairs.length, accuracy: correct / pairs.length };
 }
 
-function validate(opts: TrainOptions): void {
-  const bad = (what: string) => {
-    throw new UserError(what);
-  };
-  if (!(opts.epochs >= 1)) bad('epochs must be >= 1');
-  if (!(opts.beta > 0)) bad('beta must be > 0');
-  if (!(opts.lr > 0)) bad('lr must be > 0');
-  if (!(opts.l2 >= 0)) bad('l2 must be >= 0');
-  if (!(opts.minDelta >= 0)) bad('min delta must be >= 0');
-  if (!(opts.holdout >= 0 && opts.holdout < 1)) bad('holdout must be in [0, 1)');
-  if (!(opts.batchSize >= 1)) bad('batch size must be >= 1');
-  if (!(opts.hidden >= 0)) bad('hidden must be >= 0');
-  if (!(opts.featurizer.dimBits >= 8 && opts.featurizer.dimBits <= 24))
-    bad('dim bits must be in [8, 24]');
-}
-
 export function trainQModel(
   pairs: readonly TrainingPair[],
   options: Partial<TrainOptions> = {},
   onEpoch?: (stats: EpochStats) => void,
 ): TrainResult {
-  const opts: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-  validate(opts);
+  const opts: TrainOptions = {
+    ...resolveSettings(TRAIN_SETTINGS, options),
+    featurizer: options.featurizer ?? DEFAULT_FEATURIZER,
+  };
+  resolveSettings(FEATURIZER_SETTINGS, { dimBits: opts.featurizer.dimBits });
   if (pairs.length === 0) throw new UserError('no preference pairs to train on');
 
   const t0 = performance.now();
@@ -246,8 +215,10 @@ export function trainQModel(
       seconds: (performance.now() - started) / 1000,
     };
     if (!Number.isFinite(stats.loss) || (held && !Number.isFinite(held.loss))) {
-      throw new UserError(
-        `training diverged at epoch ${epoch} (the loss is not a finite number): lower --lr or --beta`,
+      throw new OptionError(
+        'lr',
+        `training diverged at epoch ${epoch} (the loss is not a finite number): lower {{lr}} or {{beta}}`,
+        String(opts.lr),
       );
     }
     history.push(stats);

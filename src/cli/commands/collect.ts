@@ -8,12 +8,12 @@ import {
   treesDir,
   type CollectSummary,
 } from '../../search/collect.js';
-import { DEFAULT_C } from '../../search/types.js';
+import { withChanges } from '../../core/settings.js';
+import { CONCURRENCY_SETTINGS } from '../../eval/settings.js';
+import { SEARCH_SETTINGS } from '../../search/settings.js';
 import {
   addEnvOptions,
   addPolicyOptions,
-  floatArg,
-  intArg,
   loadEnv,
   loadPolicy,
   selectTasks,
@@ -22,13 +22,9 @@ import {
 } from '../options.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../../text/table.js';
+import { addSettings } from '../settings.js';
 
 interface CollectFlags extends EnvFlags, PolicyFlags {
-  iterations: number;
-  n: number;
-  maxDepth?: number;
-  c: number;
-  concurrency: number;
   shard?: string;
   earlyStop?: boolean;
   out?: string;
@@ -59,25 +55,14 @@ export function registerCollect(program: Command): void {
     );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
+  cmd;
+  const search = addSettings(cmd, SEARCH_SETTINGS);
+  const parallel = addSettings(cmd, {
+    concurrency: withChanges(CONCURRENCY_SETTINGS.concurrency, {
+      help: 'tasks searched in parallel (LLM requests stay under --llm-concurrency)',
+    }),
+  });
   cmd
-    .option('--iterations <k>', 'MCTS iterations per task', intArg('--iterations', 1), 30)
-    .option('--n <k>', 'candidates sampled per expansion', intArg('--n', 1), 5)
-    .option(
-      '--max-depth <d>',
-      "depth limit (default: the env's: HotPotQA 7, WebShop 10)",
-      intArg('--max-depth', 1),
-    )
-    .option('--c <c>', 'UCT exploration constant', floatArg('--c', 0), DEFAULT_C)
-    .option(
-      '--early-stop',
-      'stop a task at its first stored success (the official default; about half the LLM calls); default: the full budget, which gives more pairs (docs/tree-format.md)',
-    )
-    .option(
-      '--concurrency <k>',
-      'tasks searched in parallel (LLM requests stay under --llm-concurrency)',
-      intArg('--concurrency', 1),
-      4,
-    )
     .option(
       '--shard <i/m>',
       'run only shard i of m (0-based) of the selected tasks, for several machines sharing --out',
@@ -88,9 +73,10 @@ export function registerCollect(program: Command): void {
       'convert a folder of official-code trees (<task_idx>.json) into <out>/trees/',
     )
     .option('--json', 'print one JSON summary object instead of a table')
-    .action(async (flags: CollectFlags) => {
+    .action(async (flags: CollectFlags & Record<string, unknown>) => {
       if (!flags.out) throw new UserError('collect needs --out <dir>');
       if (flags.importOfficial) return importOfficial(flags.importOfficial, flags.out, flags);
+      const config = search(flags);
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const bundle = await loadEnv(flags);
       const taskIds = selectTasks(bundle, flags);
@@ -110,15 +96,8 @@ export function registerCollect(program: Command): void {
           policy,
           taskIds,
           outDir: flags.out,
-          config: {
-            iterations: flags.iterations,
-            n: flags.n,
-            c: flags.c,
-            maxDepth: flags.maxDepth ?? bundle.env.maxDepth,
-            earlyStop: flags.earlyStop ?? false,
-            seed: flags.seed,
-          },
-          concurrency: flags.concurrency,
+          config: { ...config, maxDepth: config.maxDepth ?? bundle.env.maxDepth, seed: flags.seed },
+          concurrency: parallel(flags).concurrency,
           shard,
           signal: controller.signal,
           onTask: (_event, s) =>

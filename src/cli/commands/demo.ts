@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { getEnv } from '../../envs/index.js';
-import { PAIR_STRATEGIES, type PairStrategy } from '../../data/pairs.js';
+import { omit } from '../../core/settings.js';
+import { PIPELINE_SETTINGS } from '../../eval/pipeline-settings.js';
 import { runPipeline, type PipelineResult } from '../../eval/pipeline.js';
 import { BASELINE_RULE, REFERENCE_RULE, decisionRuleNames } from '../../eval/decision/index.js';
 import type { Interval } from '../../eval/stats.js';
 import {
   addEnvOptions,
   addPolicyOptions,
-  floatArg,
   intArg,
   loadEnv,
   loadPolicy,
@@ -18,19 +18,12 @@ import {
 } from '../options.js';
 import { startProgress, type Progress } from '../progress.js';
 import { renderTable } from '../../text/table.js';
+import { addSettings } from '../settings.js';
 import { writeReport } from '../../view/report.js';
 
 interface DemoFlags extends EnvFlags, PolicyFlags {
   trainTasks: number;
   testTasks: number;
-  iterations: number;
-  n: number;
-  maxDepth?: number;
-  concurrency: number;
-  pairStrategy: PairStrategy;
-  minGap: number;
-  epochs?: number;
-  folds: number;
   quick?: boolean;
   out?: string;
   json?: boolean;
@@ -104,39 +97,23 @@ export function registerDemo(program: Command): void {
       intArg('--train-tasks', 1),
       900,
     )
-    .option('--test-tasks <k>', 'test-split tasks to evaluate on', intArg('--test-tasks', 1), 600)
-    .option('--iterations <k>', 'MCTS iterations per task', intArg('--iterations', 1), 30)
-    .option('--n <k>', 'candidates per expansion and per Q-guided step', intArg('--n', 2), 5)
-    .option('--max-depth <d>', "depth limit (default: the env's)", intArg('--max-depth', 1))
-    .option('--concurrency <k>', 'tasks run in parallel', intArg('--concurrency', 1), 4)
-    // The method's best-path rule; docs/RESULTS.md compares it with all-siblings.
-    .option('--pair-strategy <s>', `pairs: ${PAIR_STRATEGIES.join(' | ')}`, 'best-path')
-    .option('--min-gap <g>', 'drop pairs whose Q gap is below this', floatArg('--min-gap', 0), 0)
-    .option(
-      '--epochs <k>',
-      'Q-value model training epochs (early stopping still applies)',
-      intArg('--epochs', 1),
-    )
-    .option(
-      '--folds <k>',
-      'K-fold cross-fitting over the train + test tasks: each task is tested once, by a model trained on the other folds (for small data sets)',
-      intArg('--folds', 1),
-      1,
-    )
+    .option('--test-tasks <k>', 'test-split tasks to evaluate on', intArg('--test-tasks', 1), 600);
+  // Every setting of the pipeline (search, pairs, training, eval); --seed is among the env flags.
+  const pipeline = addSettings(cmd, omit(PIPELINE_SETTINGS, ['seed']));
+  cmd
     .option(
       '--quick',
       `a small configuration for CI (${QUICK.trainTasks} train / ${QUICK.testTasks} test tasks, ${QUICK.iterations} iterations)`,
     )
     .option('--out <dir>', 'run folder (default: runs/demo-<env>-<time>)')
     .option('--json', 'print the results as one JSON object')
-    .action(async (flags: DemoFlags) => {
-      if (!PAIR_STRATEGIES.includes(flags.pairStrategy))
-        throw new UserError(`--pair-strategy must be one of ${PAIR_STRATEGIES.join(', ')}`);
+    .action(async (flags: DemoFlags & Record<string, unknown>) => {
+      const settings = pipeline(flags);
       if (flags.quick) {
         const explicit = (name: string) => cmd.getOptionValueSource(name) === 'cli';
         if (!explicit('trainTasks')) flags.trainTasks = QUICK.trainTasks;
         if (!explicit('testTasks')) flags.testTasks = QUICK.testTasks;
-        if (!explicit('iterations')) flags.iterations = QUICK.iterations;
+        if (!pipeline.given('iterations')) settings.iterations = QUICK.iterations;
       }
       // Each env registers a demo world larger than its default, so that the test split is
       // big enough for the paired-bootstrap intervals to say something.
@@ -164,19 +141,12 @@ export function registerDemo(program: Command): void {
         bar = undefined;
       };
       const result = await runPipeline({
+        ...settings,
+        seed: flags.seed,
         bundle,
         policy,
         trainTaskIds,
         testTaskIds,
-        iterations: flags.iterations,
-        n: flags.n,
-        maxDepth: flags.maxDepth ?? bundle.env.maxDepth,
-        seed: flags.seed,
-        concurrency: flags.concurrency,
-        pairStrategy: flags.pairStrategy,
-        minGap: flags.minGap,
-        epochs: flags.epochs,
-        folds: flags.folds,
         outDir,
         hooks: {
           stage: (name, detail) => {

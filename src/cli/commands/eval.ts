@@ -1,12 +1,12 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { runEval } from '../../eval/run.js';
-import { decisionRuleNames, decisionRules, getDecisionRule } from '../../eval/decision/index.js';
-import type { Algorithm } from '../../eval/trajectory.js';
+import { decisionRules, getDecisionRule } from '../../eval/decision/index.js';
+import { withChanges } from '../../core/settings.js';
+import { CONCURRENCY_SETTINGS, EVAL_SETTINGS } from '../../eval/settings.js';
 import {
   addEnvOptions,
   addPolicyOptions,
-  intArg,
   loadEnv,
   loadPolicy,
   selectTasks,
@@ -15,13 +15,10 @@ import {
 } from '../options.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../../text/table.js';
+import { addSettings } from '../settings.js';
 
 interface EvalFlags extends EnvFlags, PolicyFlags {
-  algorithm: Algorithm;
-  n: number;
   qmodel?: string;
-  maxDepth?: number;
-  concurrency: number;
   out?: string;
   json?: boolean;
 }
@@ -35,29 +32,24 @@ export function registerEval(program: Command): void {
   );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
+  const evalSettings = addSettings(cmd, EVAL_SETTINGS);
+  const parallel = addSettings(cmd, {
+    concurrency: withChanges(CONCURRENCY_SETTINGS.concurrency, {
+      help: 'episodes run in parallel',
+    }),
+  });
   cmd
-    .addOption(
-      new Option('--algorithm <name>', 'decision rule')
-        .choices(decisionRuleNames())
-        .default('greedy'),
-    )
-    .option('--n <k>', 'candidates per step (rules that sample more than one)', intArg('--n', 1), 5)
     .option(
       '--qmodel <spec>',
       'Q-value model: a folder from `stepq train`, or llm:<policy>@<url>,ref=<ref>@<url>',
     )
-    .option(
-      '--max-depth <d>',
-      "depth limit (default: the env's: HotPotQA 7, WebShop 10)",
-      intArg('--max-depth', 1),
-    )
-    .option('--concurrency <k>', 'episodes run in parallel', intArg('--concurrency', 1), 4)
     .option('--out <dir>', 'write trajectories.jsonl and summary.json here (a re-run resumes)')
     .option('--json', 'print one JSON summary object instead of a table')
-    .action(async (flags: EvalFlags) => {
-      if (getDecisionRule(flags.algorithm).needsQModel && !flags.qmodel)
+    .action(async (flags: EvalFlags & Record<string, unknown>) => {
+      const settings = evalSettings(flags);
+      if (getDecisionRule(settings.algorithm).needsQModel && !flags.qmodel)
         throw new UserError(
-          `--algorithm ${flags.algorithm} needs --qmodel (a folder from \`stepq train\` or llm:...)`,
+          `--algorithm ${settings.algorithm} needs --qmodel (a folder from \`stepq train\` or llm:...)`,
         );
       const bundle = await loadEnv(flags);
       const taskIds = selectTasks(bundle, flags);
@@ -67,20 +59,18 @@ export function registerEval(program: Command): void {
         : undefined;
       let successes = 0;
       const errors = new Map<string, number>();
-      const progress = startProgress(`eval ${flags.algorithm}`, taskIds.length, {
+      const progress = startProgress(`eval ${settings.algorithm}`, taskIds.length, {
         quiet: flags.json,
         fields: ['success'],
       });
       const { summary } = await runEval({
         env: bundle.env,
         policy,
-        algorithm: flags.algorithm,
-        n: flags.n,
+        ...settings,
         qmodel,
-        maxDepth: flags.maxDepth,
         seed: flags.seed,
         taskIds,
-        concurrency: flags.concurrency,
+        concurrency: parallel(flags).concurrency,
         outDir: flags.out,
         onEpisode: (t) => {
           if (t.success) successes++;

@@ -1,29 +1,20 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { floatArg, intArg } from '../options.js';
+import { intArg } from '../options.js';
+import { addSettings } from '../settings.js';
 import { startProgress } from '../progress.js';
 import { renderTable } from '../../text/table.js';
 import { DEFAULT_FEATURIZER } from '../../qmodel/featurizer.js';
 import { readPairsFile } from '../../qmodel/pairs.js';
 import { saveQModel } from '../../qmodel/store.js';
-import { DEFAULT_TRAIN_OPTIONS as D, trainQModel, type EpochStats } from '../../qmodel/train.js';
+import { trainQModel, type EpochStats } from '../../qmodel/train.js';
+import { FEATURIZER_SETTINGS, TRAIN_SETTINGS } from '../../qmodel/train-settings.js';
 import { runTrlTrain, TRL_ONLY_FLAGS, type TrlFlags } from './train-trl.js';
 
 interface TrainFlags {
   pairs: string;
   out: string;
-  epochs: number;
-  beta: number;
-  lr: number;
-  l2: number;
-  holdout: number;
-  patience: number;
-  minDelta: number;
-  batchSize: number;
-  hidden: number;
-  dimBits: number;
-  seed: number;
   json?: boolean;
   engine: 'stepq' | 'trl';
 }
@@ -40,7 +31,7 @@ function epochRow(s: EpochStats): Record<string, string | number | null> {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description(
       'Fit the learned Q-value model to preference pairs (step 3 of the method):\n' +
@@ -49,38 +40,10 @@ export function registerTrain(program: Command): void {
         'Writes <out>/model.json + weights.bin, for `stepq eval --qmodel <out>`.',
     )
     .requiredOption('--pairs <file>', 'preference pairs (JSONL, from `stepq pairs`)')
-    .requiredOption('--out <dir>', 'folder to write the model to')
-    .option('--epochs <n>', 'maximum epochs', intArg('--epochs', 1), D.epochs)
-    .option('--beta <b>', 'DPO beta', floatArg('--beta', 1e-9), D.beta)
-    .option('--lr <lr>', 'Adam learning rate', floatArg('--lr', 1e-9), D.lr)
-    .option('--l2 <lambda>', 'L2 regularisation coefficient', floatArg('--l2', 0), D.l2)
-    .option(
-      '--holdout <f>',
-      'fraction of tasks held out for early stopping (0 = none)',
-      floatArg('--holdout', 0, 0.95),
-      D.holdout,
-    )
-    .option(
-      '--patience <n>',
-      'epochs without held-out improvement before stopping',
-      intArg('--patience', 1),
-      D.patience,
-    )
-    .option(
-      '--min-delta <d>',
-      'smallest held-out loss drop that counts as an improvement',
-      floatArg('--min-delta', 0),
-      D.minDelta,
-    )
-    .option('--batch-size <n>', 'pairs per Adam step', intArg('--batch-size', 1), D.batchSize)
-    .option('--hidden <n>', 'hidden units (0 = linear model)', intArg('--hidden', 0), D.hidden)
-    .option(
-      '--dim-bits <n>',
-      'log2 of the hashed feature slots',
-      intArg('--dim-bits', 8),
-      DEFAULT_FEATURIZER.dimBits,
-    )
-    .option('--seed <n>', 'random seed (split, init, shuffling)', intArg('--seed'), D.seed)
+    .requiredOption('--out <dir>', 'folder to write the model to');
+  const train = addSettings(cmd, TRAIN_SETTINGS);
+  const featurizer = addSettings(cmd, FEATURIZER_SETTINGS);
+  cmd
     .option('--json', 'print one JSON summary object instead of tables')
     .addOption(
       new Option(
@@ -112,7 +75,7 @@ export function registerTrain(program: Command): void {
     .option('--processes <n>', 'trl: GPUs, through accelerate launch', intArg('--processes', 1))
     .option('--dtype <t>', 'trl: auto (bf16 on a GPU that has it), float32, bfloat16, float16')
     .option('--llama-cpp <dir>', "trl: folder with llama.cpp's convert_hf_to_gguf.py")
-    .action(async (flags: TrainFlags & TrlFlags, command: Command) => {
+    .action(async (flags: TrainFlags & TrlFlags & Record<string, unknown>, command: Command) => {
       if (flags.engine === 'trl') {
         const given = (key: string) => command.getOptionValueSource(key) !== 'default';
         await runTrlTrain(flags, given, process.env.STEPQ_PYTHON);
@@ -121,7 +84,8 @@ export function registerTrain(program: Command): void {
       const stray = TRL_ONLY_FLAGS.find((f) => command.getOptionValue(f.key) !== undefined);
       if (stray) throw new UserError(`${stray.flag} needs --engine trl`);
       const pairs = readPairsFile(flags.pairs);
-      const progress = startProgress('train', flags.epochs, {
+      const options = train(flags);
+      const progress = startProgress('train', options.epochs, {
         quiet: flags.json,
         fields: ['loss', 'heldOutAcc'],
       });
@@ -130,19 +94,7 @@ export function registerTrain(program: Command): void {
       try {
         result = trainQModel(
           pairs,
-          {
-            epochs: flags.epochs,
-            beta: flags.beta,
-            lr: flags.lr,
-            l2: flags.l2,
-            holdout: flags.holdout,
-            patience: flags.patience,
-            minDelta: flags.minDelta,
-            batchSize: flags.batchSize,
-            hidden: flags.hidden,
-            seed: flags.seed,
-            featurizer: { ...DEFAULT_FEATURIZER, dimBits: flags.dimBits },
-          },
+          { ...options, featurizer: { ...DEFAULT_FEATURIZER, ...featurizer(flags) } },
           (s) => {
             rows.push(epochRow(s));
             progress.tick(1, {
