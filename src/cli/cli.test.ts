@@ -24,10 +24,31 @@ test('a user mistake prints one clear line and exits 2, without a stack trace', 
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-test('a bad flag value is rejected by the parser with exit 1', () => {
-  const r = stepq('eval', '--n', 'zero');
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /--n must be a whole number/);
+test('every mistake the option parser finds is one line and exit 2', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['eval', '--n', 'zero'], /--n must be a whole number >= 1/],
+    [['collect', '--n', '0', '--out', 'x'], /--n must be a whole number >= 2/],
+    [['demo', '--n', '1'], /--n must be a whole number >= 2/],
+    [['eval', '--env', 'bogus'], /Allowed choices are/],
+    [['train', '--out', 'x'], /required option '--pairs <file>' not specified/],
+    [['eval', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['evl'], /unknown command 'evl'/],
+    [['train', '--pairs', 'p', '--out', 'x', '--lr', '0'], /--lr must be a number > 0/],
+  ];
+  for (const [args, message] of cases) {
+    const r = stepq(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
+  }
+});
+
+test('--version prints the package version', async () => {
+  const { STEPQ_VERSION } = await import('../core/version.js');
+  const r = stepq('--version');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout.trim(), STEPQ_VERSION);
+  assert.match(STEPQ_VERSION, /^\d+\.\d+\.\d+/);
 });
 
 test('qguided without a Q-value model is a user error', () => {
