@@ -38,7 +38,7 @@ test('stepq demo runs the whole method end to end (small configuration)', async 
   assert.equal(result.testTasks, 30);
   assert.deepEqual(
     result.arms.map((a: { algorithm: string }) => a.algorithm),
-    ['greedy', 'best-of-n-random', 'qguided'],
+    ['greedy', 'best-of-n-random', 'majority', 'qguided'],
   );
   for (const arm of result.arms) {
     assert.equal(arm.summary.tasks, 30);
