@@ -3,7 +3,9 @@
  * atomically when the task finishes. A re-run skips every task whose file exists and
  * parses, so a crash or Ctrl-C loses at most the tasks in flight. Tasks run in parallel
  * (p-limit) under the policy's own global LLM limit; `shard` splits the task list
- * deterministically across machines sharing the folder. The search algorithm comes from
+ * deterministically across machines sharing the folder. A task whose search stops early (an
+ * LLM error, Ctrl-C) keeps what it had built in `<out>/partial-trees/` and the next run
+ * resumes it (./partial.ts). The search algorithm comes from
  * the registry (./registry.ts); MCTS unless the caller names another.
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +16,14 @@ import { UserError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import { readTreeFile, treeFileName, writeTreeFile, type TreeFile } from '../data/tree.js';
 import { pairSelections } from '../data/pairs.js';
+import {
+  partialMatches,
+  partialTreePath,
+  readPartialTree,
+  removePartialTree,
+  SearchInterrupted,
+  writePartialTree,
+} from './partial.js';
 import { createSearchAlgorithm, DEFAULT_SEARCH_ALGORITHM } from './registry.js';
 import type { SearchAlgorithmSpec, SearchSettings } from './types.js';
 
@@ -85,11 +95,15 @@ export interface CollectSummary {
   failed: number;
   /** Tasks whose finished tree was already there. */
   skipped: number;
+  /** Tasks that continued a partial tree kept by an earlier run. */
+  resumed: number;
+  /** Failed tasks whose partial tree is kept for the next run. */
+  partial: number;
   /** Stored nodes over all finished trees of the selection. */
   nodes: number;
   /** Best-path pairs (min gap 0) the finished trees give. */
   pairsAvailable: number;
-  /** LLM usage of this run only (skipped trees spent theirs earlier). */
+  /** LLM usage of this run only (skipped trees spent theirs earlier; failed tasks' calls count). */
   llmCalls: number;
   promptTokens: number;
   completionTokens: number;
@@ -116,6 +130,8 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
     solved: 0,
     failed: 0,
     skipped: 0,
+    resumed: 0,
+    partial: 0,
     nodes: 0,
     pairsAvailable: 0,
     llmCalls: 0,
@@ -131,6 +147,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
     { maxDepth, seed },
     algorithmOptions,
   );
+  const expected = { env: options.env.name, policy: options.policy.name, maxDepth, seed };
   const countTree = (tree: TreeFile) => {
     if (tree.stats.solved) summary.solved++;
     summary.nodes += tree.stats.nodes;
@@ -153,24 +170,42 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
           return;
         }
         if (options.signal?.aborted) return;
+        const partialFile = partialTreePath(options.outDir, taskId);
+        const kept = readPartialTree(partialFile, taskId);
+        const resume = kept && partialMatches(kept, search, expected) ? kept : undefined;
+        // LLM usage already counted in the tree this attempt continues.
+        const spentBefore: Partial<TreeFile['stats']> = resume?.tree.stats ?? {};
+        const addUsage = (tree: TreeFile) => {
+          summary.llmCalls += (tree.stats.llmCalls ?? 0) - (spentBefore.llmCalls ?? 0);
+          summary.promptTokens += (tree.stats.promptTokens ?? 0) - (spentBefore.promptTokens ?? 0);
+          summary.completionTokens +=
+            (tree.stats.completionTokens ?? 0) - (spentBefore.completionTokens ?? 0);
+        };
+        if (resume) summary.resumed++;
         try {
           const onIteration = options.onIteration;
           const tree = await search.search(taskId, {
             signal: options.signal,
+            ...(resume ? { resume } : {}),
             ...(onIteration ? { onIteration: (i: number) => onIteration(taskId, i) } : {}),
           });
           writeTreeFile(file, tree);
-          summary.llmCalls += tree.stats.llmCalls ?? 0;
-          summary.promptTokens += tree.stats.promptTokens ?? 0;
-          summary.completionTokens += tree.stats.completionTokens ?? 0;
+          removePartialTree(partialFile);
+          addUsage(tree);
           countTree(tree);
           report({ taskId, status: 'done', tree });
         } catch (err) {
-          // One task's LLM or env failure must not end the run; its tree is not written,
-          // so a re-run retries it.
-          if (options.signal?.aborted) return;
+          // One task's LLM or env failure must not end the run. Its finished tree is not
+          // written, so a re-run retries it, from the partial tree when the search kept one.
           const error = err instanceof Error ? err.message : String(err);
+          if (err instanceof SearchInterrupted) {
+            const failures = (resume?.failures ?? 0) + 1;
+            writePartialTree(partialFile, { ...err.partial, error, failures });
+            addUsage(err.partial.tree);
+          }
+          if (options.signal?.aborted) return;
           summary.failed++;
+          if (err instanceof SearchInterrupted) summary.partial++;
           summary.errors.push({ taskId, error });
           report({ taskId, status: 'failed', error });
         }

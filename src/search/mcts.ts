@@ -13,7 +13,8 @@
 import { z } from 'zod';
 import { emptyUsage, type Usage } from '../core/policy.js';
 import { Rng, seedFrom } from '../core/rng.js';
-import type { TreeFile, TreeNode } from '../data/tree.js';
+import { walkTree, type TreeFile, type TreeNode } from '../data/tree.js';
+import { SearchInterrupted } from './partial.js';
 import { backpropagate, createRoot, expandNode, rollout, type TaskScope } from './steps.js';
 import { finishTree } from './tree-file.js';
 import {
@@ -118,12 +119,45 @@ export const mctsAlgorithm: SearchAlgorithmSpec<MctsParams> = {
   create: (deps, settings, params) => new Mcts(deps, { ...settings, ...params }),
 };
 
+/** What MCTS needs besides the tree to continue a search exactly (see ./partial.ts). */
+const mctsCheckpointSchema = z.object({
+  /** The next iteration to run. */
+  iteration: z.number().int().min(0),
+  /** Draws made from the rollout-start generator (one per rollout). */
+  picks: z.number().int().min(0),
+  /** Index paths of expanded nodes that got no children (a reply with no candidates). */
+  deadEnds: z.array(z.array(z.number().int().min(0))),
+  rolloutSteps: z.number().int().min(0),
+  rolloutSuccesses: z.number().int().min(0),
+  /** Search time of the earlier attempts. */
+  wallSeconds: z.number().min(0),
+});
+type MctsCheckpoint = z.infer<typeof mctsCheckpointSchema>;
+
+/** Rebuilds the search bookkeeping of a saved tree: expanded = has children or is a dead end. */
+function restoreNodes(node: TreeNode, deadEnds: Set<string>, path: number[] = []): SearchNode {
+  const children = node.children.map((c, i) => restoreNodes(c, deadEnds, [...path, i]));
+  const expanded = children.length > 0 || deadEnds.has(path.join('.'));
+  const closed =
+    node.terminal || node.depthLimited || (expanded && children.every((c) => c.closed));
+  return { ...node, children, expanded, closed };
+}
+
+function* deadEndPaths(node: SearchNode, path: number[] = []): Generator<number[]> {
+  if (node.expanded && node.children.length === 0) yield path;
+  for (let i = 0; i < node.children.length; i++)
+    yield* deadEndPaths(node.children[i] as SearchNode, [...path, i]);
+}
+
 /** The state of one task's search. */
 class MctsRun {
   private readonly usage: Usage = emptyUsage();
   private rolloutSteps = 0;
   private rolloutSuccesses = 0;
   private solved = false;
+  private picks = 0;
+  private iterationsRun = 0;
+  private earlierSeconds = 0;
 
   constructor(
     private readonly deps: SearchDeps,
@@ -133,11 +167,26 @@ class MctsRun {
     private readonly options: SearchRunOptions,
   ) {}
 
+  /** The saved tree and checkpoint of an earlier attempt, when they fit this search. */
+  private resumeFrom(): { root: SearchNode; checkpoint: MctsCheckpoint } | undefined {
+    const partial = this.options.resume;
+    if (!partial || partial.tree.search.algorithm !== 'mcts') return undefined;
+    const checkpoint = mctsCheckpointSchema.safeParse(partial.checkpoint);
+    if (!checkpoint.success) return undefined;
+    const deadEnds = new Set(checkpoint.data.deadEnds.map((p) => p.join('.')));
+    const { stats } = partial.tree;
+    this.usage.calls = stats.llmCalls ?? 0;
+    this.usage.promptTokens = stats.promptTokens ?? 0;
+    this.usage.completionTokens = stats.completionTokens ?? 0;
+    return { root: restoreNodes(partial.tree.root, deadEnds), checkpoint: checkpoint.data };
+  }
+
   async run(): Promise<TreeFile> {
     const started = performance.now();
     const { env } = this.deps;
     const { params, taskId, settings } = this;
-    const root = searchNode(await createRoot(env, taskId));
+    const resumed = this.resumeFrom();
+    const root = resumed?.root ?? searchNode(await createRoot(env, taskId));
     const scope: TaskScope = {
       ...this.deps,
       taskId,
@@ -147,55 +196,115 @@ class MctsRun {
       usage: this.usage,
     };
     const pickRng = new Rng(seedFrom(settings.seed, taskId, 'rollout-start'));
-    let iterationsRun = 0;
+    if (resumed) {
+      const c = resumed.checkpoint;
+      for (let i = 0; i < c.picks; i++) pickRng.next();
+      this.picks = c.picks;
+      this.rolloutSteps = c.rolloutSteps;
+      this.rolloutSuccesses = c.rolloutSuccesses;
+      this.iterationsRun = c.iteration;
+      this.earlierSeconds = c.wallSeconds;
+      this.solved = [...walkTree(root)].some(
+        ({ node }) => node.terminal && env.returns.isSuccess(node.reward),
+      );
+    }
     let stopReason: TreeFile['stats']['stopReason'] = 'budget';
-    for (let iteration = 0; iteration < params.iterations; iteration++) {
+    for (let iteration = this.iterationsRun; iteration < params.iterations; iteration++) {
       if (root.closed) {
         stopReason = 'exhausted';
         break;
       }
-      this.options.signal?.throwIfAborted();
       const path = this.select(root);
+      // Everything one iteration changes, so that a failure mid-way can be undone exactly:
+      // the path's visits and Q, the leaf's children, the counters.
+      const before = {
+        path: path.map((n) => [n.visits, n.q] as const),
+        rolloutSteps: this.rolloutSteps,
+        rolloutSuccesses: this.rolloutSuccesses,
+        solved: this.solved,
+        picks: this.picks,
+      };
       const leaf = path[path.length - 1] as SearchNode;
-      await this.expand(scope, leaf, path);
-      if (!(params.earlyStop && this.solved)) {
-        const open = leaf.children.filter((c) => !c.closed);
-        if (open.length > 0) {
-          const start = open[pickRng.int(open.length)] as SearchNode;
-          const rolloutPath = [...path, start];
-          const result = await rollout(scope, rolloutPath, (depth) =>
-            seedFrom(settings.seed, taskId, 'rollout', iteration, depth),
-          );
-          this.rolloutSteps += result.steps;
-          if (result.success) this.rolloutSuccesses++;
-          backpropagate(rolloutPath, result.value);
-        }
+      try {
+        this.options.signal?.throwIfAborted();
+        await this.iterate(scope, path, iteration, pickRng);
+      } catch (err) {
+        path.forEach((n, i) => ([n.visits, n.q] = before.path[i] as readonly [number, number]));
+        leaf.children = [];
+        leaf.expanded = false;
+        refreshClosed(path);
+        this.rolloutSteps = before.rolloutSteps;
+        this.rolloutSuccesses = before.rolloutSuccesses;
+        this.solved = before.solved;
+        this.picks = before.picks;
+        const tree = this.treeFile(root, 'budget', started);
+        const checkpoint: MctsCheckpoint = {
+          iteration,
+          picks: this.picks,
+          deadEnds: [...deadEndPaths(root)],
+          rolloutSteps: this.rolloutSteps,
+          rolloutSuccesses: this.rolloutSuccesses,
+          wallSeconds: tree.stats.wallSeconds ?? 0,
+        };
+        throw new SearchInterrupted({ tree, checkpoint }, err);
       }
       refreshClosed(path);
-      iterationsRun++;
+      this.iterationsRun++;
       this.options.onIteration?.(iteration);
       if (params.earlyStop && this.solved) {
         stopReason = 'early-stop';
         break;
       }
     }
+    return this.treeFile(root, stopReason, started);
+  }
+
+  /** One iteration below selection: expand the leaf, then roll out from one new open child. */
+  private async iterate(
+    scope: TaskScope,
+    path: readonly SearchNode[],
+    iteration: number,
+    pickRng: Rng,
+  ): Promise<void> {
+    const { params, settings, taskId } = this;
+    const leaf = path[path.length - 1] as SearchNode;
+    await this.expand(scope, leaf, path);
+    if (params.earlyStop && this.solved) return;
+    const open = leaf.children.filter((c) => !c.closed);
+    if (open.length === 0) return;
+    const start = open[pickRng.int(open.length)] as SearchNode;
+    this.picks++;
+    const rolloutPath = [...path, start];
+    const result = await rollout(scope, rolloutPath, (depth) =>
+      seedFrom(settings.seed, taskId, 'rollout', iteration, depth),
+    );
+    this.rolloutSteps += result.steps;
+    if (result.success) this.rolloutSuccesses++;
+    backpropagate(rolloutPath, result.value);
+  }
+
+  private treeFile(
+    root: SearchNode,
+    stopReason: TreeFile['stats']['stopReason'],
+    started: number,
+  ): TreeFile {
     return finishTree({
-      env,
+      env: this.deps.env,
       policy: this.deps.policy,
-      taskId,
-      settings,
+      taskId: this.taskId,
+      settings: this.settings,
       algorithm: 'mcts',
-      params,
+      params: this.params,
       root: stripSearchFields(root),
       stats: {
-        iterationsRun,
+        iterationsRun: this.iterationsRun,
         stopReason,
         llmCalls: this.usage.calls,
         promptTokens: this.usage.promptTokens,
         completionTokens: this.usage.completionTokens,
         rolloutSteps: this.rolloutSteps,
         rolloutSuccesses: this.rolloutSuccesses,
-        wallSeconds: (performance.now() - started) / 1000,
+        wallSeconds: this.earlierSeconds + (performance.now() - started) / 1000,
       },
     });
   }

@@ -26,10 +26,23 @@ export interface SearchDeps {
 /** An algorithm's own options after validation, as recorded in the tree file (JSON scalars). */
 export type SearchParams = Record<string, string | number | boolean | null>;
 
+/** What a search had built when it stopped early (./partial.ts). */
+export interface PartialTree {
+  /** The tree after the last complete iteration (stats as of then). */
+  tree: TreeFile;
+  /** The algorithm's own resume data (plain JSON); it validates it when resuming. */
+  checkpoint: unknown;
+}
+
 export interface SearchRunOptions {
   signal?: AbortSignal;
   /** Called after every iteration (the algorithm's unit of work), e.g. for a progress display. */
   onIteration?: (iteration: number) => void;
+  /**
+   * A partial tree this algorithm threw (SearchInterrupted) for this task with the same
+   * settings: continue it. An algorithm that cannot resume ignores it and starts afresh.
+   */
+  resume?: PartialTree;
 }
 
 /** One configured algorithm: searches task after task with the same settings. */
