@@ -5,10 +5,14 @@ import { checkEnvConformance } from './conformance.js';
 import './index.js';
 import { createToyEnv, TOY_RETURNS } from '../search/testkit/toy.js';
 import type { Env } from '../core/env.js';
+// The example env, written outside src/ against the public API, registered the way a user does.
+import { arithDefinition } from '../../examples/arith/index.js';
+
+registerEnv(arithDefinition);
 
 test('every registered env passes the conformance suite', async () => {
   const names = envNames();
-  for (const name of ['hotpotqa', 'webshop', 'toy']) assert.ok(names.includes(name), name);
+  for (const name of ['hotpotqa', 'webshop', 'toy', 'arith']) assert.ok(names.includes(name), name);
   for (const name of names) {
     const report = await checkEnvConformance(name);
     assert.deepEqual(report.failures, [], name);
