@@ -140,3 +140,32 @@ test('SearchInterrupted carries the tree as of the last complete iteration', asy
   ).search('t2');
   assert.deepEqual(results(again), results(clean));
 });
+
+test('Ctrl-C keeps the partial trees of the tasks in flight; the re-run resumes them', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'stepq-resume-'));
+  const clean = mkdtempSync(join(tmpdir(), 'stepq-resume-'));
+  t.after(() => {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(clean, { recursive: true, force: true });
+  });
+  await collect(clean, createScriptedPolicy());
+  const controller = new AbortController();
+  const interrupted = await collectTrees({
+    env: createToyEnv({ maxDepth: 4 }),
+    policy: createScriptedPolicy(),
+    taskIds: TASKS,
+    outDir: out,
+    config: CONFIG,
+    concurrency: 1,
+    signal: controller.signal,
+    onIteration: (taskId, iteration) => {
+      if (taskId === 't2' && iteration === 3) controller.abort();
+    },
+  });
+  assert.equal(interrupted.failed, 0, 'an interruption is not a failure');
+  const kept = readPartialTree(partialTreePath(out, 't2'), 't2');
+  assert.equal(kept?.tree.stats.iterationsRun, 4);
+  const resumed = await collect(out, createScriptedPolicy());
+  assert.equal(resumed.resumed, 1);
+  assert.deepEqual(treesOf(out).map(results), treesOf(clean).map(results));
+});

@@ -114,7 +114,7 @@ export function registerCollect(program: Command): void {
       }
       if (controller.signal.aborted)
         process.stderr.write(
-          'stepq: interrupted; finished trees are kept, re-run the same command to resume.\n',
+          'stepq: interrupted; finished and partial trees are kept, re-run the same command to resume.\n',
         );
       const { errors, ...numbers } = summary;
       if (flags.json) {
@@ -127,6 +127,10 @@ export function registerCollect(program: Command): void {
           process.stderr.write(`stepq: task ${e.taskId} failed: ${e.error}\n`);
         if (errors.length > 10)
           process.stderr.write(`stepq: ... and ${errors.length - 10} more failed tasks\n`);
+        if (summary.partial > 0)
+          process.stderr.write(
+            `stepq: ${summary.partial} failed task(s) kept their partial tree; re-run the same command to resume them\n`,
+          );
       }
       if (summary.failed > 0 || controller.signal.aborted) process.exitCode = 1;
     });
