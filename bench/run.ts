@@ -13,7 +13,7 @@ interface BenchTable {
 }
 
 // gguf needs the optional node-llama-cpp and takes ~2.5 minutes.
-const MODULES = ['mcts', 'qmodel', 'webshop', 'gguf'];
+const MODULES = ['mcts', 'qmodel', 'webshop', 'proxy', 'gguf'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

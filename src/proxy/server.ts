@@ -10,6 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
 import type { PolicyOptions } from '../agent/policy-factory.js';
+import { promptFor } from '../agent/prompts/index.js';
 import type { QModel } from '../core/qmodel.js';
 import { seedFrom } from '../core/rng.js';
 import { canonicalJson } from '../llm/cache.js';
@@ -61,6 +62,8 @@ export interface QGuidedProxyOptions {
   maxTokens: number;
   /** JSONL decision log (one record per request); none when unset. */
   logPath?: string;
+  /** Called with every record the log gets (e.g. to measure the overhead in-process). */
+  onRecord?: (record: DecisionRecord) => void;
 }
 
 export interface QGuidedProxy {
@@ -111,13 +114,20 @@ function upstreamError(err: unknown): HttpError {
 }
 
 export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<QGuidedProxy> {
+  promptFor(options.env); // an unknown env fails here, before listening
   const llm: LlmClient = createLlmClient({
     baseUrl: options.upstreamUrl,
     ...(options.upstreamApiKey ? { apiKey: options.upstreamApiKey } : {}),
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
-  const log = options.logPath ? new DecisionLog(options.logPath) : undefined;
+  const file = options.logPath ? new DecisionLog(options.logPath) : undefined;
+  const log = {
+    append(record: DecisionRecord) {
+      file?.append(record);
+      options.onRecord?.(record);
+    },
+  };
   const counts = { decided: 0, passedThrough: 0, failed: 0 };
   const policies = new Map<string, OpenAIPolicy>();
 
@@ -160,7 +170,7 @@ export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<Q
     ).catch((err: unknown) => {
       throw upstreamError(err);
     });
-    log?.append({
+    log.append({
       time: new Date().toISOString(),
       decision: 'passthrough',
       reason,
@@ -232,7 +242,7 @@ export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<Q
       upstreamMs: Math.round(upstreamMs * 100) / 100,
       overheadMs: Math.round((performance.now() - started - upstreamMs) * 100) / 100,
     };
-    log?.append(record);
+    log.append(record);
     const id = `chatcmpl-stepq-${seed.toString(16)}`;
     if (request.stream)
       return streamCompletion(res, {
@@ -298,7 +308,7 @@ export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<Q
     counts,
     close: async () => {
       await closeServer(server);
-      await log?.close();
+      await file?.close();
     },
   };
 }
