@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import '../envs/index.js'; // registers the built-in envs
 import { policyMessages } from '../agent/conversation.js';
 import type { Message, StepContext } from '../core/messages.js';
 import { messagesToContext } from './conversation.js';
