@@ -97,3 +97,12 @@ def test_cli_errors_are_one_line_and_exit_2(tiny_model: Path, tmp_path: Path, ca
     assert main(["train", "--base", str(tiny_model), "--pairs", str(pairs), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "p.jsonl:1:" in err
+
+
+def test_gpu_bench_script_runs_on_the_cpu_at_tiny_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    from stepq_trl.bench_gpu import main as bench
+
+    bench(["--shape", "tiny", "--device", "cpu", "--steps", "1", "--per-device-batch", "2", "--accumulation", "1",
+           "--prompt-tokens", "20", "--completion-tokens", "5"])
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["pairs"] == 2 and result["pairsPerSecond"] > 0 and result["dtype"] == "float32"
