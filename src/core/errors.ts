@@ -8,3 +8,15 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/**
+ * A failure that ends the whole run, not one task: the output folder cannot be written, or
+ * the LLM endpoint keeps refusing (wrong key, nothing listening). Collect and eval stop at
+ * once instead of recording every remaining task as failed; finished work is kept.
+ */
+export class FatalRunError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FatalRunError';
+  }
+}

@@ -5,12 +5,13 @@
  * The prompt is qModelMessages(context): exactly what the Q-value model is trained and
  * scored on.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import type { StepContext } from '../core/messages.js';
 import { readJsonlFile } from '../core/validate.js';
+import { runLayout } from './run-folder.js';
 import { qModelMessages } from '../agent/conversation.js';
 import type { ChatTemplate } from '../core/chat-template.js';
 import {
@@ -182,8 +183,9 @@ export function readTreeFolder(dir: string): TreeFolderResult {
   let names: string[];
   try {
     names = readdirSync(folder);
-    if (!names.some((n) => n.endsWith('.json')) && names.includes('trees')) {
-      folder = join(dir, 'trees');
+    // A collect folder holds its trees in trees/ (beside its stepq-run.json record).
+    if (names.includes('trees') && statSync(runLayout.trees(dir)).isDirectory()) {
+      folder = runLayout.trees(dir);
       names = readdirSync(folder);
     }
   } catch (err) {

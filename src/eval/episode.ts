@@ -4,6 +4,7 @@
  * candidates are never executed (the official code runs them all, method-spec §9.6).
  */
 import type { Env } from '../core/env.js';
+import { FatalRunError } from '../core/errors.js';
 import type { HistoryStep, StepContext } from '../core/messages.js';
 import { addUsage, emptyUsage, type Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
@@ -102,6 +103,7 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
       }
     }
   } catch (err) {
+    if (err instanceof FatalRunError) throw err; // ends the run, not just this episode
     return {
       ...base,
       steps,

@@ -4,12 +4,12 @@
  * decision rule (one arm each: greedy, best-of-n-random, ..., Q-guided) on disjoint test
  * tasks with paired-bootstrap intervals of Q-guided minus each other arm.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { EnvBundle } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
-import { writeJsonAtomic } from '../core/fs.js';
+import { fsError, writeFileAtomic, writeJsonAtomic } from '../core/fs.js';
+import { claimRunFolder, runLayout, type RunSettings } from '../data/run-folder.js';
 import { collectTrees, type CollectSummary } from '../search/collect.js';
 import { buildPairs } from '../data/pairs.js';
 import { treeFileName, type TreeFile } from '../data/tree.js';
@@ -17,6 +17,7 @@ import { OptionError, pick, resolveSettings } from '../core/settings.js';
 import { DEFAULT_FEATURIZER } from '../qmodel/featurizer.js';
 import { TRAIN_SETTINGS } from '../qmodel/train-settings.js';
 import { PIPELINE_SETTINGS, type PipelineSettings } from './pipeline-settings.js';
+import { CONCURRENCY_SETTINGS } from './settings.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { trainQModel, saveQModel, type EpochStats, type TrainResult } from '../qmodel/index.js';
 import { runEval, summarize, type EvalSummary } from './run.js';
@@ -36,6 +37,13 @@ export interface PipelineOptions extends Partial<PipelineSettings> {
   trainTaskIds: readonly string[];
   testTaskIds: readonly string[];
   outDir: string;
+  /**
+   * Settings that identify the run beyond what the pipeline knows (data checksum, sampling
+   * options, ...); recorded in the folder with the pipeline's own, checked on a re-run.
+   */
+  settings?: RunSettings;
+  /** Start afresh: delete the folder's collect, pairs, models, eval and results first. */
+  fresh?: boolean;
   /** A Q-value model to use instead of training one (skips collect/pairs/train). */
   qmodel?: QModel;
   /** Decision rules to evaluate, one arm each (default: every registered rule). */
@@ -109,6 +117,33 @@ export function makeFolds(
   return parts.map((test, k) => ({ test, train: parts.filter((_, j) => j !== k).flat() }));
 }
 
+const idsChecksum = (ids: readonly string[]) =>
+  `sha256:${createHash('sha256').update(ids.join('\n')).digest('hex')}`;
+
+/** The settings a pipeline run folder records (every pipeline setting that shapes results). */
+export function pipelineSettings(
+  options: PipelineOptions & PipelineSettings,
+  rules: readonly string[],
+): RunSettings {
+  const out: RunSettings = {
+    env: options.bundle.env.name,
+    source: options.bundle.source,
+    policy: options.policy.name,
+    qmodel: options.qmodel?.name ?? null,
+    ...options.settings,
+    trainTasks: options.trainTaskIds.length,
+    testTasks: options.testTaskIds.length,
+    taskIds: idsChecksum([...options.trainTaskIds, '|', ...options.testTaskIds]),
+    rules: rules.join(','),
+  };
+  for (const key of Object.keys(PIPELINE_SETTINGS)) {
+    if (key in CONCURRENCY_SETTINGS) continue; // how fast, not what
+    const value = (options as unknown as Record<string, unknown>)[key];
+    out[key] = value === undefined ? null : (value as RunSettings[string]);
+  }
+  return out;
+}
+
 export async function runPipeline(input: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
   const options = resolveSettings(PIPELINE_SETTINGS, input);
@@ -119,7 +154,11 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
   for (const name of [REFERENCE_RULE, BASELINE_RULE])
     if (!ARMS.includes(name)) throw new OptionError('rules', `must include ${name}`);
   const maxDepth = options.maxDepth ?? env.maxDepth;
-  mkdirSync(options.outDir, { recursive: true });
+  claimRunFolder(options.outDir, 'pipeline', pipelineSettings(options, ARMS), {
+    fresh: options.fresh,
+  });
+  // The parts below record their own settings: the run's, with the pipeline's on top.
+  const partSettings: RunSettings = { source: bundle.source, ...options.settings };
   const folds = makeFolds(options.trainTaskIds, options.testTaskIds, options.folds, options.seed);
   const collectIds = options.qmodel ? [] : [...new Set(folds.flatMap((f) => f.train))];
   let collect: CollectSummary | undefined;
@@ -134,7 +173,8 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
       env,
       policy,
       taskIds: collectIds,
-      outDir: join(options.outDir, 'collect'),
+      outDir: runLayout.collect(options.outDir),
+      settings: partSettings,
       config: {
         iterations: options.iterations,
         n: options.n,
@@ -168,10 +208,15 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
         .flatMap((tree) =>
           buildPairs(tree, { strategy: options.pairStrategy, minGap: options.minGap }),
         );
-      writeFileSync(
-        join(options.outDir, `pairs${suffix}.jsonl`),
-        pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''),
-      );
+      const pairsFile = runLayout.pairs(options.outDir, suffix);
+      try {
+        writeFileAtomic(
+          pairsFile,
+          pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''),
+        );
+      } catch (err) {
+        throw fsError(err, pairsFile, 'write');
+      }
       pairCount += pairs.length;
       hooks?.stage?.('train', `${pairs.length} pairs${label}`);
       const training = trainQModel(
@@ -182,7 +227,12 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
         },
         (stats) => hooks?.epoch?.(stats),
       );
-      saveQModel(join(options.outDir, `qmodel${suffix}`), training);
+      const modelDir = runLayout.qmodel(options.outDir, suffix);
+      try {
+        saveQModel(modelDir, training);
+      } catch (err) {
+        throw fsError(err, modelDir, 'write');
+      }
       trainings.push(training);
       qmodel = training.model;
     }
@@ -198,7 +248,8 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
         seed: options.seed,
         taskIds: fold.test,
         concurrency: options.concurrency,
-        outDir: join(options.outDir, 'eval', algorithm + suffix),
+        outDir: runLayout.evalArm(options.outDir, algorithm + suffix),
+        settings: partSettings,
         onEpisode: (t, done, total) => hooks?.episode?.(algorithm, t, done, total),
       });
       (trajectories[algorithm] as Trajectory[]).push(...run.trajectories);
@@ -257,6 +308,11 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
     uplift: boot.ratio(REFERENCE_RULE, BASELINE_RULE),
     wallSeconds: (performance.now() - started) / 1000,
   };
-  writeJsonAtomic(join(options.outDir, 'results.json'), result, true);
+  const resultsFile = runLayout.results(options.outDir);
+  try {
+    writeJsonAtomic(resultsFile, result, true);
+  } catch (err) {
+    throw fsError(err, resultsFile, 'write');
+  }
   return result;
 }

@@ -1,16 +1,17 @@
 /**
  * Runs episodes over many tasks with bounded concurrency. Each finished trajectory is
- * appended to <out>/trajectories.jsonl at once, and a re-run with the same folder skips
- * the tasks already there, so a crash loses at most the episodes in flight.
+ * appended to <out>/trajectories.jsonl at once, and a re-run with the same folder and
+ * settings skips the tasks already done (an errored task is tried again; its new record
+ * replaces the old one), so a crash loses at most the episodes in flight.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { UserError } from '../core/errors.js';
-import { writeJsonAtomic } from '../core/fs.js';
+import { appendJsonLine, fsError, writeJsonAtomic } from '../core/fs.js';
+import { claimRunFolder, runLayout, type RunSettings } from '../data/run-folder.js';
 import { getDecisionRule } from './decision/index.js';
 import { runEpisode, type EpisodeOptions } from './episode.js';
-import { trajectorySchema, type Algorithm, type Trajectory } from './trajectory.js';
+import { parseTrajectoryLog, type Algorithm, type Trajectory } from './trajectory.js';
 
 export interface EvalOptions extends Omit<EpisodeOptions, 'maxDepth'> {
   maxDepth?: number;
@@ -18,6 +19,14 @@ export interface EvalOptions extends Omit<EpisodeOptions, 'maxDepth'> {
   concurrency: number;
   /** Folder for trajectories.jsonl and summary.json; nothing is written when absent. */
   outDir?: string;
+  /**
+   * Settings that identify the run beyond what this function knows (data checksum, sampling
+   * options, Q-model checksum, ...); recorded in the folder with the decision rule, n, seed
+   * and depth, and checked on a re-run (src/data/run-folder.ts).
+   */
+  settings?: RunSettings;
+  /** Start afresh: delete the folder's trajectories and summary first. */
+  fresh?: boolean;
   onEpisode?: (trajectory: Trajectory, done: number, total: number) => void;
 }
 
@@ -74,19 +83,25 @@ export function summarize(
 function readExisting(file: string): Trajectory[] {
   if (!existsSync(file)) return [];
   // A line cut short by a crash (or otherwise unreadable) is dropped; the others are kept.
-  const out: Trajectory[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const parsed = trajectorySchema.safeParse(value);
-    if (parsed.success) out.push(parsed.data);
+  try {
+    return parseTrajectoryLog(readFileSync(file, 'utf8')).latest;
+  } catch (err) {
+    throw fsError(err, file, 'read');
   }
-  return out;
+}
+
+/** The settings an eval folder records: the caller's, plus what decides the episodes here. */
+export function evalSettings(options: EvalOptions): RunSettings {
+  return {
+    env: options.env.name,
+    policy: options.policy.name,
+    qmodel: options.qmodel?.name ?? null,
+    ...options.settings,
+    algorithm: options.algorithm,
+    n: options.algorithm === 'greedy' ? 1 : options.n,
+    seed: options.seed,
+    maxDepth: options.maxDepth ?? options.env.maxDepth,
+  };
 }
 
 export async function runEval(
@@ -97,8 +112,9 @@ export async function runEval(
   if (rule.needsQModel && !options.qmodel)
     throw new UserError(`decision rule ${rule.name} needs a Q-value model (option qmodel)`);
   const maxDepth = options.maxDepth ?? options.env.maxDepth;
-  const file = options.outDir ? join(options.outDir, 'trajectories.jsonl') : undefined;
-  if (options.outDir) mkdirSync(options.outDir, { recursive: true });
+  const file = options.outDir ? runLayout.trajectories(options.outDir) : undefined;
+  if (options.outDir)
+    claimRunFolder(options.outDir, 'eval', evalSettings(options), { fresh: options.fresh });
   const wanted = new Set(options.taskIds);
   const previous = file
     ? readExisting(file).filter(
@@ -109,17 +125,34 @@ export async function runEval(
   const todo = options.taskIds.filter((id) => !byTask.has(id));
   let finished = byTask.size;
   const limit = pLimit(Math.max(1, options.concurrency));
+  let fatal: unknown;
   await Promise.all(
     todo.map((taskId) =>
       limit(async () => {
-        const trajectory = await runEpisode(taskId, { ...options, maxDepth });
+        if (fatal) return;
+        let trajectory: Trajectory;
+        try {
+          trajectory = await runEpisode(taskId, { ...options, maxDepth });
+        } catch (err) {
+          // Only a fatal error leaves runEpisode (others are the episode's recorded error).
+          fatal ??= err;
+          return;
+        }
         byTask.set(taskId, trajectory);
-        if (file) appendFileSync(file, `${JSON.stringify(trajectory)}\n`);
+        if (file) {
+          try {
+            appendJsonLine(file, trajectory);
+          } catch (err) {
+            fatal ??= fsError(err, file, 'write');
+            return;
+          }
+        }
         finished++;
         options.onEpisode?.(trajectory, finished, options.taskIds.length);
       }),
     ),
   );
+  if (fatal) throw fatal;
   const trajectories = options.taskIds.map((id) => byTask.get(id) as Trajectory);
   const summary = summarize(trajectories, {
     env: options.env.name,
@@ -130,6 +163,13 @@ export async function runEval(
     seed: options.seed,
     wallSeconds: (performance.now() - started) / 1000,
   });
-  if (options.outDir) writeJsonAtomic(join(options.outDir, 'summary.json'), summary, true);
+  if (options.outDir) {
+    const path = runLayout.summary(options.outDir);
+    try {
+      writeJsonAtomic(path, summary, true);
+    } catch (err) {
+      throw fsError(err, path, 'write');
+    }
+  }
   return { trajectories, summary };
 }

@@ -59,3 +59,45 @@ export const trajectorySchema = z.object({
 export type CandidateLog = z.infer<typeof candidateSchema>;
 export type StepLog = z.infer<typeof stepLogSchema>;
 export type Trajectory = z.infer<typeof trajectorySchema>;
+
+/**
+ * A trajectory log (trajectories.jsonl) read as one record per task: a task tried again
+ * (after an errored attempt, on a resumed run) keeps its last record; the attempts it
+ * replaced are returned apart, so readers can show them without counting them twice.
+ */
+export interface TrajectoryLog {
+  /** One record per task (its last attempt), in the order tasks first appear. */
+  latest: Trajectory[];
+  /** Earlier attempts replaced by a later one (errored ones, as a rule). */
+  superseded: Trajectory[];
+  /** Lines that are not a valid record (a line torn by a crash, or foreign), 1-based. */
+  badLines: number[];
+}
+
+export function parseTrajectoryLog(text: string): TrajectoryLog {
+  const byTask = new Map<string, Trajectory>();
+  const superseded: Trajectory[] = [];
+  const badLines: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      badLines.push(i + 1);
+      return;
+    }
+    const parsed = trajectorySchema.safeParse(value);
+    if (!parsed.success) {
+      badLines.push(i + 1);
+      return;
+    }
+    // Records of another decision rule or n in the same file are different arms; the key keeps them apart.
+    const key = `${parsed.data.algorithm}\0${parsed.data.n}\0${parsed.data.taskId}`;
+    const previous = byTask.get(key);
+    if (previous) superseded.push(previous);
+    byTask.set(key, parsed.data);
+  });
+  return { latest: [...byTask.values()], superseded, badLines };
+}

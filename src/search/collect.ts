@@ -9,12 +9,13 @@
  * the registry (./registry.ts); MCTS unless the caller names another.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Env } from '../core/env.js';
-import { UserError } from '../core/errors.js';
+import { FatalRunError, UserError } from '../core/errors.js';
+import { fsError } from '../core/fs.js';
 import type { Policy } from '../core/policy.js';
-import { readTreeFile, treeFileName, writeTreeFile, type TreeFile } from '../data/tree.js';
+import { readTreeFile, writeTreeFile, type TreeFile } from '../data/tree.js';
+import { claimRunFolder, runLayout, type RunSettings } from '../data/run-folder.js';
 import { pairSelections } from '../data/pairs.js';
 import {
   partialMatches,
@@ -49,13 +50,8 @@ export function shardTasks<T>(tasks: readonly T[], shard?: Shard): T[] {
   return tasks.filter((_, i) => i % shard.count === shard.index);
 }
 
-export function treesDir(outDir: string): string {
-  return join(outDir, 'trees');
-}
-
-export function treePath(outDir: string, taskId: string): string {
-  return join(treesDir(outDir), treeFileName(taskId));
-}
+export const treesDir = runLayout.trees;
+export const treePath = runLayout.treeFile;
 
 export type TaskStatus = 'done' | 'skipped' | 'failed';
 
@@ -78,6 +74,13 @@ export interface CollectOptions {
   config: SearchSettings & Record<string, unknown>;
   /** A registered algorithm's name, or an unregistered spec; default `mcts`. */
   algorithm?: string | SearchAlgorithmSpec;
+  /**
+   * Settings that identify the run beyond what this function knows (data checksum, sampling
+   * options, ...); recorded in the folder with the search settings, checked on a re-run.
+   */
+  settings?: RunSettings;
+  /** Start afresh: delete the folder's trees first. */
+  fresh?: boolean;
   /** Tasks searched in parallel. */
   concurrency: number;
   shard?: Shard;
@@ -122,6 +125,22 @@ function existingTree(file: string, taskId: string): TreeFile | undefined {
   }
 }
 
+/** The settings a collect folder records: the caller's, plus everything that shapes a tree. */
+export function collectSettings(options: CollectOptions): RunSettings {
+  const algorithm = options.algorithm ?? DEFAULT_SEARCH_ALGORITHM;
+  const out: RunSettings = {
+    env: options.env.name,
+    policy: options.policy.name,
+    ...options.settings,
+    algorithm: typeof algorithm === 'string' ? algorithm : algorithm.name,
+  };
+  for (const [key, value] of Object.entries(options.config))
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+      out[key] = value as RunSettings[string];
+    else if (value !== undefined) out[key] = JSON.stringify(value);
+  return out;
+}
+
 export async function collectTrees(options: CollectOptions): Promise<CollectSummary> {
   const started = performance.now();
   const tasks = shardTasks(options.taskIds, options.shard);
@@ -148,6 +167,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
     algorithmOptions,
   );
   const expected = { env: options.env.name, policy: options.policy.name, maxDepth, seed };
+  claimRunFolder(options.outDir, 'collect', collectSettings(options), { fresh: options.fresh });
   const countTree = (tree: TreeFile) => {
     if (tree.stats.solved) summary.solved++;
     summary.nodes += tree.stats.nodes;
@@ -158,6 +178,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
     options.onTask?.(event, summary);
   };
   const limit = pLimit(Math.max(1, options.concurrency));
+  let fatal: unknown;
   await Promise.all(
     tasks.map((taskId) =>
       limit(async () => {
@@ -169,7 +190,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
           report({ taskId, status: 'skipped', tree: previous });
           return;
         }
-        if (options.signal?.aborted) return;
+        if (options.signal?.aborted || fatal) return;
         const partialFile = partialTreePath(options.outDir, taskId);
         const kept = readPartialTree(partialFile, taskId);
         const resume = kept && partialMatches(kept, search, expected) ? kept : undefined;
@@ -189,7 +210,11 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
             ...(resume ? { resume } : {}),
             ...(onIteration ? { onIteration: (i: number) => onIteration(taskId, i) } : {}),
           });
-          writeTreeFile(file, tree);
+          try {
+            writeTreeFile(file, tree);
+          } catch (err) {
+            throw fsError(err, file, 'write');
+          }
           removePartialTree(partialFile);
           addUsage(tree);
           countTree(tree);
@@ -197,6 +222,8 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
         } catch (err) {
           // One task's LLM or env failure must not end the run. Its finished tree is not
           // written, so a re-run retries it, from the partial tree when the search kept one.
+          // A fatal one (unwritable output, unreachable LLM) ends the run; finished work is kept.
+          const cause = err instanceof SearchInterrupted ? err.cause : err;
           const error = err instanceof Error ? err.message : String(err);
           if (err instanceof SearchInterrupted) {
             const failures = (resume?.failures ?? 0) + 1;
@@ -204,6 +231,10 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
             addUsage(err.partial.tree);
           }
           if (options.signal?.aborted) return;
+          if (cause instanceof FatalRunError) {
+            fatal ??= cause;
+            return;
+          }
           summary.failed++;
           if (err instanceof SearchInterrupted) summary.partial++;
           summary.errors.push({ taskId, error });
@@ -212,6 +243,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
       }),
     ),
   );
+  if (fatal) throw fatal;
   summary.wallSeconds = (performance.now() - started) / 1000;
   return summary;
 }

@@ -10,6 +10,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runLayout } from '../data/run-folder.js';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../core/fs.js';
@@ -30,9 +31,7 @@ export class SearchInterrupted extends Error {
   }
 }
 
-export function partialTreesDir(outDir: string): string {
-  return join(outDir, 'partial-trees');
-}
+export const partialTreesDir = runLayout.partialTrees;
 
 export function partialTreePath(outDir: string, taskId: string): string {
   return join(partialTreesDir(outDir), treeFileName(taskId));

@@ -84,6 +84,10 @@ export function runSummary(run: RunFolder): ApiResponse {
         n: a.n,
         tasks: a.trajectories.length,
         successes: a.trajectories.filter((t) => t.success).length,
+        // Episodes that could not run (LLM or env failure): not agent failures, shown apart.
+        errors: a.trajectories.filter((t) => t.error).length,
+        // Earlier attempts replaced by a retry on a resumed run (not counted above).
+        retried: a.superseded.length,
       })),
       pairs: [...run.pairsByTask.values()].reduce((s, p) => s + p.length, 0),
       models: run.training.map((t) => t.name),
@@ -244,7 +248,13 @@ export function taskTrajectories(run: RunFolder, taskId: string): ApiResponse {
   const runs = run.arms.flatMap((arm) =>
     arm.trajectories
       .filter((t) => t.taskId === taskId)
-      .map((t) => ({ arm: arm.key, trajectory: t })),
+      .map((t) => ({
+        arm: arm.key,
+        trajectory: t,
+        earlierAttempts: arm.superseded
+          .filter((x) => x.taskId === taskId)
+          .map((x) => x.error ?? 'no error recorded'),
+      })),
   );
   return { status: 200, body: { runs } };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../testing/shared.js';
@@ -31,7 +31,7 @@ test('the report carries the numbers of results.json', () => {
   const html = renderReport(openRunFolder(fixture('run')));
   for (const arm of results.arms) {
     const row = new RegExp(
-      `<tr><td>${arm.algorithm}</td><td>${arm.summary.n}</td><td>${arm.summary.tasks}</td><td class="num">([^<]*)</td><td class="num">${arm.summary.avgReward.toFixed(3)}</td><td class="num">${arm.summary.llmCalls}</td>`,
+      `<tr><td>${arm.algorithm}</td><td>${arm.summary.n}</td><td>${arm.summary.tasks}</td><td class="num">([^<]*)</td><td class="num">${arm.summary.errors ?? 0}</td><td class="num">${arm.summary.avgReward.toFixed(3)}</td><td class="num">${arm.summary.llmCalls}</td>`,
     );
     const match = row.exec(html);
     assert.ok(match, `row of ${arm.algorithm}`);
@@ -96,4 +96,56 @@ test('calibration bins: equal-count bins by mean executed Q against success', ()
   assert.ok(Math.abs((bins[0]?.meanQ as number) - 0.1) < 1e-12);
   for (const b of bins) assert.ok(b.low <= b.successRate && b.successRate <= b.high);
   assert.deepEqual(calibrationBins(episodes.slice(0, 4)), []);
+});
+
+test('after a resumed eval, a task retried after an error counts once, by its last attempt', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepq-report-resumed-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const record = (taskId: string, over: Partial<Trajectory>): Trajectory => ({
+    format: 'stepq.trajectory/1',
+    env: 'toy',
+    taskId,
+    task: `task ${taskId}`,
+    algorithm: 'greedy',
+    policy: 'p',
+    n: 1,
+    seed: 0,
+    steps: [],
+    reward: 0,
+    success: false,
+    depthLimited: false,
+    info: {},
+    usage: { calls: 1, promptTokens: 0, completionTokens: 0 },
+    wallSeconds: 0,
+    ...over,
+  });
+  const lines = [
+    record('a', { error: 'LLM request failed (HTTP 500)' }),
+    record('b', { success: true, reward: 1 }),
+    record('c', { error: 'LLM request failed (HTTP 500)' }),
+    record('d', {}),
+    // the resumed run: a and c again; c still errors
+    record('a', { success: true, reward: 1 }),
+    record('c', { error: 'LLM request failed (timeout)' }),
+  ];
+  mkdirSync(join(dir, 'eval', 'greedy'), { recursive: true });
+  writeFileSync(
+    join(dir, 'eval', 'greedy', 'trajectories.jsonl'),
+    lines.map((l) => `${JSON.stringify(l)}\n`).join(''),
+  );
+  const run = openRunFolder(dir);
+  assert.equal(run.arms.length, 1, 'one greedy arm, not one per attempt');
+  const [arm] = run.arms;
+  assert.equal(arm?.trajectories.length, 4);
+  assert.equal(arm?.superseded.length, 2);
+  assert.deepEqual(
+    run.taskById.get('a')?.runs.map((r) => [r.arm, r.success, r.earlierAttempts]),
+    [['greedy', true, ['LLM request failed (HTTP 500)']]],
+  );
+  const html = renderReport(run);
+  // 4 tasks, 2 successes (50.0%), 1 error (+2 earlier attempts retried)
+  assert.match(
+    html,
+    /<tr><td>greedy<\/td><td>1<\/td><td>4<\/td><td class="num">50\.0% \[[^<]*\]<\/td><td class="num">1 <span class="muted">\(\+2 retried\)<\/span><\/td>/,
+  );
 });

@@ -46,7 +46,9 @@ function resultsSection(run: RunFolder, intervals: Map<string, Interval>): strin
     const calls = t.reduce((s, x) => s + x.usage.calls, 0);
     const tokens = t.reduce((s, x) => s + x.usage.promptTokens + x.usage.completionTokens, 0);
     const reward = t.reduce((s, x) => s + Math.max(0, x.reward), 0) / (t.length || 1);
-    return `<tr><td>${esc(arm.algorithm)}</td><td>${arm.n}</td><td>${t.length}</td><td class="num">${ci(success)}</td><td class="num">${reward.toFixed(3)}</td><td class="num">${calls}</td><td class="num">${tokens}</td></tr>`;
+    const errors = t.filter((x) => x.error).length;
+    const retried = arm.superseded.length;
+    return `<tr><td>${esc(arm.algorithm)}</td><td>${arm.n}</td><td>${t.length}</td><td class="num">${ci(success)}</td><td class="num">${errors}${retried ? ` <span class="muted">(+${retried} retried)</span>` : ''}</td><td class="num">${reward.toFixed(3)}</td><td class="num">${calls}</td><td class="num">${tokens}</td></tr>`;
   });
   const parts = [`<h2>Results</h2>`];
   if (r) {
@@ -60,7 +62,10 @@ function resultsSection(run: RunFolder, intervals: Map<string, Interval>): strin
   }
   if (rows.length) {
     parts.push(
-      `<table class="grid" id="results"><thead><tr><th>algorithm</th><th>n</th><th>tasks</th><th>success [95% CI]</th><th>avg reward</th><th>LLM calls</th><th>tokens</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+      `<table class="grid" id="results"><thead><tr><th>algorithm</th><th>n</th><th>tasks</th><th>success [95% CI]</th><th>errors</th><th>avg reward</th><th>LLM calls</th><th>tokens</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
+    parts.push(
+      `<p class="muted">errors: episodes that could not run (the LLM or the env failed after retries); they count as failures in the success rate, and are listed apart from the agent's own failures. A task retried on a resumed run counts once, by its last attempt ("retried": earlier attempts it replaced).</p>`,
     );
     parts.push(
       `<p class="muted">Intervals: 95% bootstrap over test tasks; ${r ? "for the arms of results.json its paired-bootstrap intervals, for any other arm one over that arm's tasks" : "one over each arm's tasks"}.</p>`,

@@ -1,10 +1,11 @@
 /**
  * Reads a run folder for the viewer and the report: a `stepq demo` run, a `stepq collect`
- * folder or a `stepq eval` folder. At open time only light things are kept (tree headers,
+ * folder or a `stepq eval` folder (the layout is src/data/run-folder.ts's). A task tried
+ * again on a resumed run counts once, by its last attempt; earlier attempts are kept apart. At open time only light things are kept (tree headers,
  * trajectories, pairs without prompts, training histories); a whole tree is parsed when a
  * task's tree is asked for, and a few recent ones are cached.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -16,7 +17,14 @@ import {
   type TreeFile,
   type TreeHeader as Header,
 } from '../data/tree.js';
-import { trajectorySchema, type Algorithm, type Trajectory } from '../eval/trajectory.js';
+import {
+  findModelFiles,
+  findPairsFiles,
+  findTrajectoryFiles,
+  findTreeFiles,
+  runLayout,
+} from '../data/run-folder.js';
+import { parseTrajectoryLog, type Algorithm, type Trajectory } from '../eval/trajectory.js';
 import { ruleOrder } from '../eval/decision/index.js';
 
 /** The tree file without its nodes: what the task index needs. */
@@ -86,7 +94,10 @@ export interface RunArm {
   key: string;
   algorithm: Algorithm;
   n: number;
+  /** One per task: its last attempt. */
   trajectories: Trajectory[];
+  /** Earlier attempts that a later one replaced (errored ones, retried on a resumed run). */
+  superseded: Trajectory[];
 }
 
 export interface TaskRun {
@@ -96,6 +107,8 @@ export interface TaskRun {
   steps: number;
   llmCalls: number;
   error?: string;
+  /** Earlier attempts of this task in this arm, replaced by this one (each with its error). */
+  earlierAttempts?: string[];
 }
 
 export interface TaskRow {
@@ -130,44 +143,7 @@ export interface RunFolder {
 export const armKey = (algorithm: string, n: number) =>
   algorithm === 'greedy' ? 'greedy' : `${algorithm} n=${n}`;
 
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
-
-function treeFiles(dir: string): string[] {
-  for (const folder of [join(dir, 'collect', 'trees'), join(dir, 'trees')]) {
-    if (isDir(folder))
-      return listDir(folder)
-        .filter((n) => n.endsWith('.json'))
-        .map((n) => join(folder, n));
-  }
-  return [];
-}
-
-function trajectoryFiles(dir: string): string[] {
-  const out: string[] = [];
-  if (existsSync(join(dir, 'trajectories.jsonl'))) out.push(join(dir, 'trajectories.jsonl'));
-  const evalDir = join(dir, 'eval');
-  for (const name of listDir(evalDir)) {
-    const file = join(evalDir, name, 'trajectories.jsonl');
-    if (existsSync(file)) out.push(file);
-  }
-  return out;
-}
-
-function modelFiles(dir: string): string[] {
-  const out = existsSync(join(dir, 'model.json')) ? [join(dir, 'model.json')] : [];
-  for (const name of listDir(dir))
-    if (name.startsWith('qmodel') && existsSync(join(dir, name, 'model.json')))
-      out.push(join(dir, name, 'model.json'));
-  return out;
-}
 
 function readTreeHeader(file: string): TreeHeader {
   let value: unknown;
@@ -200,28 +176,44 @@ export function openRunFolder(dir: string): RunFolder {
   };
 
   const treeHeaders = new Map<string, TreeHeader>();
-  for (const file of treeFiles(dir)) {
+  for (const file of findTreeFiles(dir)) {
     const header = tryRead(file, () => readTreeHeader(file));
     if (header) treeHeaders.set(header.taskId, header);
   }
 
   const armsByKey = new Map<string, RunArm>();
-  for (const file of trajectoryFiles(dir)) {
-    for (const t of tryRead(file, () => readJsonlFile(file, trajectorySchema)) ?? []) {
-      const key = armKey(t.algorithm, t.n);
-      let arm = armsByKey.get(key);
-      if (!arm)
-        armsByKey.set(key, (arm = { key, algorithm: t.algorithm, n: t.n, trajectories: [] }));
-      arm.trajectories.push(t);
-    }
+  const armOf = (t: Trajectory): RunArm => {
+    const key = armKey(t.algorithm, t.n);
+    let arm = armsByKey.get(key);
+    if (!arm)
+      armsByKey.set(
+        key,
+        (arm = { key, algorithm: t.algorithm, n: t.n, trajectories: [], superseded: [] }),
+      );
+    return arm;
+  };
+  for (const file of findTrajectoryFiles(dir)) {
+    const log = tryRead(file, () => {
+      try {
+        return parseTrajectoryLog(readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new UserError(`${file}: cannot read (${(err as Error).message})`);
+      }
+    });
+    if (!log) continue;
+    if (log.badLines.length)
+      problems.push(
+        `${file}: ${log.badLines.length} line(s) are not valid trajectory records (line ${log.badLines.slice(0, 5).join(', ')}${log.badLines.length > 5 ? ', ...' : ''}); left out`,
+      );
+    for (const t of log.latest) armOf(t).trajectories.push(t);
+    for (const t of log.superseded) armOf(t).superseded.push(t);
   }
   const arms = [...armsByKey.values()].sort(
     (a, b) => ruleOrder(a.algorithm) - ruleOrder(b.algorithm) || a.n - b.n,
   );
 
   const pairsByTask = new Map<string, PairView[]>();
-  for (const name of listDir(dir).filter((n) => /^pairs.*\.jsonl$/.test(n))) {
-    const file = join(dir, name);
+  for (const file of findPairsFiles(dir)) {
     for (const { prompt: _p, context: _c, ...pair } of tryRead(file, () =>
       readJsonlFile(file, pairSchema),
     ) ?? []) {
@@ -232,7 +224,7 @@ export function openRunFolder(dir: string): RunFolder {
   }
 
   const training: TrainingHistory[] = [];
-  for (const file of modelFiles(dir)) {
+  for (const file of findModelFiles(dir)) {
     const meta = tryRead(file, () => readJsonFile(file, modelMetaSchema));
     if (meta)
       training.push({
@@ -242,7 +234,7 @@ export function openRunFolder(dir: string): RunFolder {
       });
   }
 
-  const resultsFile = join(dir, 'results.json');
+  const resultsFile = runLayout.results(dir);
   const results = existsSync(resultsFile)
     ? tryRead(resultsFile, () => readJsonFile(resultsFile, resultsSchema))
     : undefined;
@@ -264,7 +256,11 @@ export function openRunFolder(dir: string): RunFolder {
     };
   }
   for (const arm of arms) {
+    const earlier = new Map<string, string[]>();
+    for (const t of arm.superseded)
+      earlier.set(t.taskId, [...(earlier.get(t.taskId) ?? []), t.error ?? 'no error recorded']);
     for (const t of arm.trajectories) {
+      const before = earlier.get(t.taskId);
       rowFor(t.taskId, t.env, t.task).runs.push({
         arm: arm.key,
         success: t.success,
@@ -272,6 +268,7 @@ export function openRunFolder(dir: string): RunFolder {
         steps: t.steps.length,
         llmCalls: t.usage.calls,
         ...(t.error ? { error: t.error } : {}),
+        ...(before ? { earlierAttempts: before } : {}),
       });
     }
   }

@@ -21,6 +21,7 @@ import {
   type PolicyFlags,
 } from '../options.js';
 import { startProgress } from '../progress.js';
+import { FRESH_HELP, runIdentity } from '../run-settings.js';
 import { renderTable } from '../../text/table.js';
 import { addSettings } from '../settings.js';
 
@@ -29,6 +30,7 @@ interface CollectFlags extends EnvFlags, PolicyFlags {
   earlyStop?: boolean;
   out?: string;
   importOfficial?: string;
+  fresh?: boolean;
   json?: boolean;
 }
 
@@ -72,6 +74,7 @@ export function registerCollect(program: Command): void {
       '--import-official <dir>',
       'convert a folder of official-code trees (<task_idx>.json) into <out>/trees/',
     )
+    .option('--fresh', FRESH_HELP)
     .option('--json', 'print one JSON summary object instead of a table')
     .action(async (flags: CollectFlags & Record<string, unknown>) => {
       if (!flags.out) throw new UserError('collect needs --out <dir>');
@@ -96,6 +99,8 @@ export function registerCollect(program: Command): void {
           policy,
           taskIds,
           outDir: flags.out,
+          settings: runIdentity(flags),
+          fresh: flags.fresh,
           config: { ...config, maxDepth: config.maxDepth ?? bundle.env.maxDepth, seed: flags.seed },
           concurrency: parallel(flags).concurrency,
           shard,

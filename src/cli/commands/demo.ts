@@ -17,6 +17,7 @@ import {
   type PolicyFlags,
 } from '../options.js';
 import { startProgress, type Progress } from '../progress.js';
+import { FRESH_HELP, runIdentity } from '../run-settings.js';
 import { renderTable } from '../../text/table.js';
 import { addSettings } from '../settings.js';
 import { writeReport } from '../../view/report.js';
@@ -26,6 +27,7 @@ interface DemoFlags extends EnvFlags, PolicyFlags {
   testTasks: number;
   quick?: boolean;
   out?: string;
+  fresh?: boolean;
   json?: boolean;
 }
 
@@ -106,6 +108,7 @@ export function registerDemo(program: Command): void {
       `a small configuration for CI (${QUICK.trainTasks} train / ${QUICK.testTasks} test tasks, ${QUICK.iterations} iterations)`,
     )
     .option('--out <dir>', 'run folder (default: runs/demo-<env>-<time>)')
+    .option('--fresh', FRESH_HELP)
     .option('--json', 'print the results as one JSON object')
     .action(async (flags: DemoFlags & Record<string, unknown>) => {
       const settings = pipeline(flags);
@@ -148,6 +151,8 @@ export function registerDemo(program: Command): void {
         trainTaskIds,
         testTaskIds,
         outDir,
+        settings: runIdentity(flags),
+        fresh: flags.fresh,
         hooks: {
           stage: (name, detail) => {
             stop();

@@ -14,12 +14,14 @@ import {
   type PolicyFlags,
 } from '../options.js';
 import { startProgress } from '../progress.js';
+import { FRESH_HELP, runIdentity } from '../run-settings.js';
 import { renderTable } from '../../text/table.js';
 import { addSettings } from '../settings.js';
 
 interface EvalFlags extends EnvFlags, PolicyFlags {
   qmodel?: string;
   out?: string;
+  fresh?: boolean;
   json?: boolean;
 }
 
@@ -44,6 +46,7 @@ export function registerEval(program: Command): void {
       'Q-value model: a folder from `stepq train`, or llm:<policy>@<url>,ref=<ref>@<url>',
     )
     .option('--out <dir>', 'write trajectories.jsonl and summary.json here (a re-run resumes)')
+    .option('--fresh', FRESH_HELP)
     .option('--json', 'print one JSON summary object instead of a table')
     .action(async (flags: EvalFlags & Record<string, unknown>) => {
       const settings = evalSettings(flags);
@@ -72,6 +75,8 @@ export function registerEval(program: Command): void {
         taskIds,
         concurrency: parallel(flags).concurrency,
         outDir: flags.out,
+        settings: runIdentity(flags, flags.qmodel),
+        fresh: flags.fresh,
         onEpisode: (t) => {
           if (t.success) successes++;
           if (t.error) errors.set(t.error, (errors.get(t.error) ?? 0) + 1);

@@ -58,7 +58,7 @@ function App() {
       <a href="#/" class=${route.page === 'tasks' ? 'active' : ''}>Tasks</a>
       <a href="#/training" class=${route.page === 'training' ? 'active' : ''}>Training</a>
       <span class="dir"
-        >${s ? `${s.dir} · ${s.tasks} tasks · ${s.trees} trees · ${s.arms.length} eval arms · ${s.pairs} pairs` : ''}</span
+        >${s ? `${s.dir} · ${s.tasks} tasks · ${s.trees} trees · ${s.arms.length} eval arms · ${s.pairs} pairs${s.arms.some((a) => a.errors) ? ` · errors: ${s.arms.map((a) => `${a.key} ${a.errors}`).join(', ')}` : ''}` : ''}</span
       >
     </header>
     <main>
@@ -172,8 +172,8 @@ function TaskRow({ row, top, arms, columns }) {
     >
     ${arms.map((a) => {
       const r = row.runs.find((x) => x.arm === a);
-      return html`<span
-        >${r ? html`<${Outcome} ok=${r.success} /> r ${r.reward.toFixed(2)}, ${r.steps} st, ${r.llmCalls} calls` : ''}</span
+      return html`<span title=${r?.error ? `error: ${r.error}` : ''}
+        >${r ? html`${r.error ? html`<span class="fail">error</span>` : html`<${Outcome} ok=${r.success} />`} r ${r.reward.toFixed(2)}, ${r.steps} st, ${r.llmCalls} calls${r.earlierAttempts ? ` (${r.earlierAttempts.length} earlier errored)` : ''}` : ''}</span
       >`;
     })}
     <span>${row.pairs || ''}</span>
@@ -353,7 +353,7 @@ function Trajectories({ taskId }) {
     style=${`grid-template-columns:repeat(${data.runs.length}, minmax(0, 1fr))`}
   >
     ${data.runs.map(
-      ({ arm, trajectory: t }) =>
+      ({ arm, trajectory: t, earlierAttempts }) =>
         html`<div class="run" data-arm=${arm}>
           <h3>${arm}</h3>
           <p>
@@ -361,6 +361,13 @@ function Trajectories({ taskId }) {
             ${t.usage.calls} LLM
             calls${t.depthLimited ? ' · depth limit' : ''}${t.error ? ` · error: ${t.error}` : ''}
           </p>
+          ${
+            earlierAttempts?.length > 0 &&
+            html`<p class="muted" data-testid="earlier-attempts">
+              ${earlierAttempts.length} earlier attempt${earlierAttempts.length === 1 ? '' : 's'}
+              replaced by this one: ${earlierAttempts.join('; ')}
+            </p>`
+          }
           ${t.steps.map(
             (s) =>
               html`<div class="step">
