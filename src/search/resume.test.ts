@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Policy } from '../core/policy.js';
 import { readTreeFile, type TreeFile } from '../data/tree.js';
+import { RunSettingsMismatch } from '../data/run-folder.js';
 import { collectTrees, treePath } from './collect.js';
 import { Mcts } from './mcts.js';
 import { partialTreePath, readPartialTree, SearchInterrupted } from './partial.js';
@@ -109,14 +110,20 @@ test('a partial tree from other settings is not resumed; the search starts afres
   const out = mkdtempSync(join(tmpdir(), 'stepq-resume-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   await collect(out, failingAfter(12));
-  const summary = await collectTrees({
+  const other = {
     env: createToyEnv({ maxDepth: 4 }),
     policy: createScriptedPolicy(),
     taskIds: TASKS,
     outDir: out,
     config: { ...CONFIG, n: 2 },
     concurrency: 1,
-  });
+  };
+  // The run folder itself refuses other settings (src/data/run-folder.ts) unless told to start afresh.
+  await assert.rejects(
+    collectTrees(other),
+    (e: unknown) => e instanceof RunSettingsMismatch && e.setting === 'n',
+  );
+  const summary = await collectTrees({ ...other, fresh: true });
   assert.equal(summary.resumed, 0);
   assert.equal(summary.failed, 0);
   for (const tree of treesOf(out)) assert.equal(tree.search.params.n, 2);
