@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every src/**/*.test.ts with Node's own test runner (TypeScript through tsx).
 // Usage: node scripts/run-tests.mjs [path-substring ...]  (filters test files)
+// Every test process starts with the built-in envs registered (src/envs/index.ts), as every
+// entry point does (the CLI, the package entry); tests of an env by name need nothing more.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +28,16 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--import',
+    './src/envs/index.ts',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -152,3 +152,31 @@ test('the packed package installs and `import("stepq")` exposes the documented A
     rmSync(dirname(project), { recursive: true, force: true });
   }
 });
+
+/** The names a code block imports from 'stepq' (`type` markers dropped). */
+function importedNames(code: string): string[] {
+  const names: string[] = [];
+  for (const m of code.matchAll(/import\s*\{([^}]*)\}\s*from\s*'stepq'/g))
+    for (const part of (m[1] ?? '').split(','))
+      if (part.trim()) names.push(part.trim().replace(/^type\s+/, ''));
+  return names;
+}
+
+test("the README's library snippet uses exported names that examples/run.ts exercises", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.split('## Use stepq as a library')[1]?.split('\n## ')[0] ?? '';
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code, 'README: no ts snippet under "Use stepq as a library"');
+  const snippet = importedNames(code);
+  assert.ok(snippet.length >= 5, `only ${snippet.length} names in the snippet`);
+  const example = new Set(importedNames(readFileSync(join(root, 'examples', 'run.ts'), 'utf8')));
+  assert.deepEqual(
+    snippet.filter((n) => !example.has(n)),
+    [],
+    'snippet names examples/run.ts does not use',
+  );
+  const api = (await import('./index.js')) as Record<string, unknown>;
+  const types = readFileSync(join(root, 'src', 'index.ts'), 'utf8');
+  for (const name of snippet)
+    assert.ok(name in api || new RegExp(`\\btype ${name}\\b`).test(types), `${name} not exported`);
+});

@@ -4,8 +4,6 @@ import type { StepContext } from '../core/messages.js';
 import { policyMessages, qModelMessages } from './conversation.js';
 import { parseReply } from './parse.js';
 import { hotpotqaPrompt } from './prompts/hotpotqa.js';
-// The built-in envs (their prompts and heuristics) are looked up by name in the registry.
-import '../envs/index.js';
 
 const ctx: StepContext = {
   env: 'hotpotqa',

@@ -7,8 +7,6 @@ import { fixture } from '../testing/shared.js';
 import { importOfficialFolder, readOfficialTree } from './official-import.js';
 import { buildPairs } from './pairs.js';
 import { nodesAlong, readTreeFile } from './tree.js';
-// The built-in envs (their prompts and heuristics) are looked up by name in the registry.
-import '../envs/index.js';
 
 test('official HotPotQA tree: nodes, Q = value, null states, canonical texts, best path, pairs', () => {
   const tree = readOfficialTree(fixture('official/hotpotqa/0.json'), 'hotpotqa');

@@ -9,8 +9,6 @@ import { qModelMessages } from '../agent/conversation.js';
 import { UserError } from '../core/errors.js';
 import { loadQModel } from './index.js';
 import type { StepContext } from '../core/messages.js';
-// The built-in envs (their prompts and heuristics) are looked up by name in the registry.
-import '../envs/index.js';
 
 test('spec parsing: models, URLs, defaults, and clear errors', () => {
   const s = parseLlmSpec(

@@ -8,8 +8,6 @@ import { policyMessages } from '../conversation.js';
 import { parseReply } from '../parse.js';
 import { THOUGHT_TEMPLATES } from './hotpotqa.js';
 import { createHeuristicPolicy } from './index.js';
-// The built-in envs (their prompts and heuristics) are looked up by name in the registry.
-import '../../envs/index.js';
 
 const policy = createHeuristicPolicy('hotpotqa');
 

@@ -14,8 +14,6 @@ import { WebshopCatalog } from '../../envs/webshop/catalog.js';
 import { loadProductsFromValues } from '../../envs/webshop/products.js';
 import { generateShopCatalog } from '../../envs/webshop/catalog/generate.js';
 import { sharedData, skipUnlessShared } from '../../testing/shared.js';
-// The built-in envs (their prompts and heuristics) are looked up by name in the registry.
-import '../../envs/index.js';
 
 const INSTR =
   'i want a pair of grey trail running shoes with rubber sole in size 9, and price lower than 60.00 dollars';
