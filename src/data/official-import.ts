@@ -10,7 +10,6 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import { writeJsonAtomic } from '../core/fs.js';
 import { readJsonFile } from '../core/validate.js';
 import { parseReply } from '../agent/parse.js';
 import {
@@ -19,6 +18,7 @@ import {
   treeFileName,
   TREE_FORMAT,
   walkTree,
+  writeTreeFile,
   type TreeFile,
   type TreeNode,
 } from './tree.js';
@@ -167,7 +167,7 @@ export function importOfficialFolder(dir: string, outDir: string, env: string): 
     const file = join(dir, name);
     try {
       const tree = readOfficialTree(file, env);
-      writeJsonAtomic(join(outDir, 'trees', treeFileName(tree.taskId)), tree);
+      writeTreeFile(join(outDir, 'trees', treeFileName(tree.taskId)), tree);
       result.converted++;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

@@ -1,12 +1,12 @@
 /**
  * Collection over many tasks: one search tree file per task in `<out>/trees/`, written
  * atomically when the task finishes. A re-run skips every task whose file exists and
- * parses, so a crash or Ctrl-C loses at most the tasks in flight. Tasks run in parallel
+ * parses, so a crash (kill -9) loses at most the tasks in flight. Tasks run in parallel
  * (p-limit) under the policy's own global LLM limit; `shard` splits the task list
  * deterministically across machines sharing the folder. A task whose search stops early (an
  * LLM error, Ctrl-C) keeps what it had built in `<out>/partial-trees/` and the next run
- * resumes it (./partial.ts). The search algorithm comes from
- * the registry (./registry.ts); MCTS unless the caller names another.
+ * resumes it (./partial.ts), so an error or Ctrl-C loses only the iteration in flight. The search
+ * algorithm comes from the registry (./registry.ts); MCTS unless the caller names another.
  */
 import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';

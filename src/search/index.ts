@@ -5,6 +5,7 @@
  */
 export type {
   MctsParams,
+  PartialTree,
   SearchAlgorithm,
   SearchAlgorithmSpec,
   SearchConfig,
@@ -33,6 +34,13 @@ export {
   type TaskScope,
 } from './steps.js';
 export { finishTree, type FinishTreeInput } from './tree-file.js';
+export {
+  partialTreePath,
+  partialTreesDir,
+  readPartialTree,
+  SearchInterrupted,
+  type StoredPartial,
+} from './partial.js';
 export {
   collectTrees,
   parseShard,
