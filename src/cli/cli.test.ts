@@ -34,6 +34,9 @@ test('every mistake the option parser finds is one line and exit 2', () => {
     [['eval', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['evl'], /unknown command 'evl'/],
     [['train', '--pairs', 'p', '--out', 'x', '--lr', '0'], /--lr must be a number > 0/],
+    // An empty task list is a mistake, not "all tasks".
+    [['eval', '--tasks', ''], /--tasks must not be empty/],
+    [['eval', '--tasks', ','], /--tasks ",": selects no task/],
   ];
   for (const [args, message] of cases) {
     const r = stepq(...args);

@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { OptionError } from '../core/settings.js';
 import { STEPQ_VERSION } from '../core/version.js';
 import { commands } from './commands/index.js';
+import { HELP_CONFIGURATION, markRequired } from './help.js';
 import { flagForField } from './settings.js';
 
 /** Commander's own messages ("error: unknown option '--x'\n(Did you mean --y?)") as one line. */
@@ -28,8 +29,10 @@ export function buildProgram(): Command {
     .configureOutput({
       outputError: (message, write) => write(`stepq: ${oneLine(message)} (see --help)\n`),
     })
+    .configureHelp(HELP_CONFIGURATION)
     .exitOverride();
   for (const register of commands) register(program);
+  markRequired(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import type { Policy } from '../core/policy.js';
 import { createEnvBundle, envNames, getEnv } from '../envs/index.js';
 import { createPolicy, POLICY_SPECS } from '../agent/policy-factory.js';
 import { POLICY_SETTINGS } from '../agent/policy-settings.js';
+import { choice, int, str, withChanges } from '../core/settings.js';
 import { addSettings, valuesOf } from './settings.js';
 
 export function intArg(name: string, min = 0) {
@@ -36,31 +37,40 @@ export interface EnvFlags {
   seed: number;
 }
 
+/** The flags every env command shares (each env adds its own from its registration). */
+export const ENV_FLAG_SETTINGS = {
+  env: choice(envNames, { default: 'hotpotqa', arg: 'name', help: 'environment' }),
+  data: str({ arg: 'source', help: 'data source' }),
+  cacheDir: str({
+    arg: 'dir',
+    help: 'folder for on-disk caches (live Wikipedia, LLM responses with --llm-cache)',
+  }),
+  tasks: str({
+    arg: 'ranges',
+    help: 'task indices into the selected split, e.g. 0-49 or 0-9,20-29 (default: all)',
+  }),
+  split: str({ default: 'all', arg: 'name', help: 'task split: all, train or test' }),
+  seed: int({ default: 0, min: 0, help: 'random seed' }),
+};
+
 export function addEnvOptions(cmd: Command): Command {
   const names = envNames();
   const dataHelp = names
     .map((name) => `${name}: ${getEnv(name).data.accepted.join(' or ')}`)
     .join('; ');
-  cmd
-    .addOption(new Option('--env <name>', 'environment').choices(names).default('hotpotqa'))
-    .option('--data <source>', `data (${dataHelp}); default: the built-in world`);
+  const { env, data, ...rest } = ENV_FLAG_SETTINGS;
+  addSettings(cmd, {
+    env,
+    data: withChanges(data, { help: `data (${dataHelp}); default: the built-in world` }),
+  });
   // Each env's own flags, from its registration.
   for (const name of names)
     for (const f of getEnv(name).optionFlags ?? []) {
       const option = new Option(f.flag, f.help);
       cmd.addOption(f.choices ? option.choices([...f.choices]) : option);
     }
-  return cmd
-    .option(
-      '--cache-dir <dir>',
-      'folder for on-disk caches (live Wikipedia, LLM responses with --llm-cache)',
-    )
-    .option(
-      '--tasks <ranges>',
-      'task indices into the selected split, e.g. 0-49 or 0-9,20-29 (default: all)',
-    )
-    .option('--split <name>', 'task split: all, train or test (default: all)', 'all')
-    .option('--seed <n>', 'random seed', intArg('--seed'), 0);
+  addSettings(cmd, rest);
+  return cmd;
 }
 
 /** Parses `0-49,60,70-72` into sorted unique indices. */
@@ -77,6 +87,9 @@ export function parseRanges(spec: string): number[] {
     if (b < a) throw new UserError(`--tasks: range "${part}" runs backwards`);
     for (let i = a; i <= b; i++) out.add(i);
   }
+  // "" or "," selects nothing; running every task instead would be a surprise.
+  if (out.size === 0)
+    throw new UserError(`--tasks "${spec}": selects no task (expected e.g. 0-49)`);
   return [...out].sort((x, y) => x - y);
 }
 
@@ -102,7 +115,7 @@ export function selectTasks(bundle: EnvBundle, flags: Pick<EnvFlags, 'split' | '
     const names = ['all', ...Object.keys(bundle.tasks.splits)].join(', ');
     throw new UserError(`--split ${split}: no such split (this data has: ${names})`);
   }
-  if (!flags.tasks) return [...pool];
+  if (flags.tasks === undefined) return [...pool];
   const picked = parseRanges(flags.tasks);
   const bad = picked.find((i) => i >= pool.length);
   if (bad !== undefined)

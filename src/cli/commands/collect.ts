@@ -24,6 +24,7 @@ import { startProgress } from '../progress.js';
 import { FRESH_HELP, runIdentity } from '../run-settings.js';
 import { renderTable } from '../../text/table.js';
 import { addSettings } from '../settings.js';
+import { addExamples } from '../help.js';
 
 interface CollectFlags extends EnvFlags, PolicyFlags {
   shard?: string;
@@ -50,11 +51,18 @@ const SUMMARY_COLUMNS = [
 export function registerCollect(program: Command): void {
   const cmd = program
     .command('collect')
+    .summary('MCTS trees, one file per task (step 1)')
     .description(
       'Explore tasks with MCTS and save one tree per task in <out>/trees/ (step 1 of the method). ' +
         'A re-run with the same --out skips finished tasks. With --import-official DIR, convert ' +
         'trees saved by the official Python code instead (no search). Format: docs/tree-format.md.',
     );
+  addExamples(
+    cmd,
+    'stepq collect --tasks 0-99 --iterations 30 --out runs/c1',
+    'stepq collect --policy openai:gpt-4o-mini --shard 0/4 --out runs/c1',
+    'stepq collect --import-official official_trees/ --out runs/c2',
+  );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
   cmd;

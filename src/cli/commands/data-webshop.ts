@@ -11,6 +11,7 @@ import { downloadFile, sidecarPath, type DownloadResult } from '../../data/downl
 import { loadProductsFromFiles } from '../../envs/webshop/files.js';
 import { buildGoals } from '../../envs/webshop/goals.js';
 import { startProgress } from '../progress.js';
+import { examplesText } from '../help.js';
 
 /** Official file name -> Google Drive id (princeton-nlp/WebShop setup.sh). */
 export const WEBSHOP_FILES = {
@@ -64,11 +65,18 @@ export function registerWebshopData(data: Command, dataDir: string): void {
     .summary('download the official WebShop product and instruction files')
     .description(
       'Download the official WebShop data files into a folder and check that they load:\n' +
-        '  --size small: items_shuffle_1000.json + items_ins_v2_1000.json + items_human_ins.json (1,000 products)\n' +
-        '  --size all:   items_shuffle.json + items_ins_v2.json + items_human_ins.json (the full catalogue, several GB,\n' +
-        '                12,087 human goals; the setting of published LLM results)\n' +
-        'Files come from the Google Drive ids in the WebShop repository (setup.sh), or from --mirror. No official\n' +
-        'checksums exist: the sha256 of the first download is recorded in <file>.sha256 and checked on later runs.',
+        '  --size small  items_shuffle_1000.json + items_ins_v2_1000.json + items_human_ins.json (1,000 products)\n' +
+        '  --size all    items_shuffle.json + items_ins_v2.json + items_human_ins.json (the full catalogue, several GB, 12,087 human goals; the setting of published LLM results)\n' +
+        'Files come from the Google Drive ids in the WebShop repository (setup.sh), or from ' +
+        '--mirror. No official checksums exist: the sha256 of the first download is recorded in ' +
+        '<file>.sha256 and checked on later runs.',
+    )
+    .addHelpText(
+      'after',
+      examplesText(
+        'stepq data webshop --size small',
+        'stepq demo --env webshop --data .stepq-cache/data/webshop',
+      ),
     )
     .addOption(
       new Option('--size <which>', 'small (1,000 products) or all (full catalogue)')

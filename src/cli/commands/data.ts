@@ -8,6 +8,7 @@ import { downloadFile } from '../../data/download.js';
 import { loadHotpotqaFile } from '../../envs/hotpotqa/loader.js';
 import { startProgress } from '../progress.js';
 import { registerWebshopData } from './data-webshop.js';
+import { examplesText } from '../help.js';
 
 /** The official HotpotQA dev set, distractor setting (Yang et al. 2018; CC BY-SA 4.0). */
 export const HOTPOTQA_DEV_DISTRACTOR_URL =
@@ -26,9 +27,17 @@ function registerHotpotqaData(data: Command, dataDir: string): void {
     .command('hotpotqa')
     .summary('download the official HotpotQA dev distractor file')
     .description(
-      'Download the official HotpotQA dev distractor file (7,405 questions with their context paragraphs)\n' +
-        'and check that it loads. Use the file with `--data <path>`. No official checksum is published, so the\n' +
-        'sha256 of the first download is recorded in <file>.sha256 and later runs verify against it.',
+      'Download the official HotpotQA dev distractor file (7,405 questions with their context ' +
+        'paragraphs) and check that it loads. Use the file with `--data <path>`. No official ' +
+        'checksum is published, so the sha256 of the first download is recorded in ' +
+        '<file>.sha256 and later runs verify against it.',
+    )
+    .addHelpText(
+      'after',
+      examplesText(
+        'stepq data hotpotqa',
+        'stepq demo --data .stepq-cache/data/hotpotqa/hotpot_dev_distractor_v1.json --folds 5',
+      ),
     )
     .option('--dest <dir>', 'folder to save into', join(dataDir, 'hotpotqa'))
     .option('--url <url>', 'where to download from', HOTPOTQA_DEV_DISTRACTOR_URL)
@@ -64,6 +73,8 @@ const DATASETS: Array<(data: Command, dataDir: string) => void> = [
 export function registerData(program: Command): void {
   const data = program
     .command('data')
-    .description('Download public data sets (HotPotQA, ...) into a local folder.');
+    .summary('download public data sets (HotPotQA, WebShop)')
+    .description('Download public data sets (HotPotQA, WebShop) into a local folder.')
+    .addHelpText('after', examplesText('stepq data hotpotqa', 'stepq data webshop --size small'));
   for (const register of DATASETS) register(data, DEFAULT_DATA_DIR);
 }

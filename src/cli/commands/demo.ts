@@ -21,6 +21,7 @@ import { FRESH_HELP, runIdentity } from '../run-settings.js';
 import { renderTable } from '../../text/table.js';
 import { addSettings } from '../settings.js';
 import { writeReport } from '../../view/report.js';
+import { addExamples } from '../help.js';
 
 interface DemoFlags extends EnvFlags, PolicyFlags {
   trainTasks: number;
@@ -81,15 +82,21 @@ function renderResult(r: PipelineResult): string {
 export function registerDemo(program: Command): void {
   const cmd = program
     .command('demo')
+    .summary('the whole method end to end, with a results table')
     .description(
-      'Run the whole method end to end and print a results table:\n' +
-        '  collect MCTS trees on train tasks -> build step-level preference pairs -> train the\n' +
-        `  Q-value model -> evaluate each decision rule (${decisionRuleNames().join(', ')})\n` +
-        '  on disjoint test tasks.\n' +
-        'Defaults: a built-in synthetic HotPotQA world of 1,500 questions (WebShop: a generated\n' +
-        'catalogue of 4,000 products) and the embedded heuristic policy (offline: no key, no GPU,\n' +
-        'no network). --train-tasks/--test-tasks cap the splits.',
+      'Run the whole method end to end and print a results table: collect MCTS trees on ' +
+        'train tasks, build step-level preference pairs, train the Q-value model, and evaluate ' +
+        `each decision rule (${decisionRuleNames().join(', ')}) on disjoint test tasks. ` +
+        'Defaults: a built-in synthetic HotPotQA world of 1,500 questions (WebShop: a generated ' +
+        'catalogue of 4,000 products) and the embedded heuristic policy (offline: no key, no ' +
+        'GPU, no network). --train-tasks and --test-tasks cap the splits.',
     );
+  addExamples(
+    cmd,
+    'stepq demo --quick                  # small configuration',
+    'stepq demo --env webshop --seed 1',
+    'stepq demo --data .stepq-cache/data/hotpotqa/hotpot_dev_distractor_v1.json --folds 5',
+  );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
   cmd

@@ -17,6 +17,7 @@ import { startProgress } from '../progress.js';
 import { FRESH_HELP, runIdentity } from '../run-settings.js';
 import { renderTable } from '../../text/table.js';
 import { addSettings } from '../settings.js';
+import { addExamples } from '../help.js';
 
 interface EvalFlags extends EnvFlags, PolicyFlags {
   qmodel?: string;
@@ -26,11 +27,19 @@ interface EvalFlags extends EnvFlags, PolicyFlags {
 }
 
 export function registerEval(program: Command): void {
-  const cmd = program.command('eval').description(
-    'Run the agent on tasks and report success.\n' +
-      decisionRules()
-        .map((r) => `  ${r.name.padEnd(17)} ${r.summary}`)
-        .join('\n'),
+  const cmd = program
+    .command('eval')
+    .summary('run the agent on tasks with a decision rule (step 4)')
+    .description(
+      'Run the agent on tasks and report success. Decision rules:\n' +
+        decisionRules()
+          .map((r) => `  ${r.name.padEnd(17)} ${r.summary}`)
+          .join('\n'),
+    );
+  addExamples(
+    cmd,
+    'stepq eval --tasks 0-49 --seed 0 --json',
+    'stepq eval --algorithm qguided --qmodel runs/demo/qmodel --split test --out runs/e1',
   );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);

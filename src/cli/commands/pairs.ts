@@ -11,6 +11,7 @@ import {
 import { chatTemplate, DEFAULT_TEMPLATE, TEMPLATE_NAMES } from '../../qmodel/chat-templates.js';
 import { floatArg } from '../options.js';
 import { renderTable } from '../../text/table.js';
+import { examplesText } from '../help.js';
 
 interface PairsFlags {
   trees: string;
@@ -25,10 +26,18 @@ interface PairsFlags {
 export function registerPairs(program: Command): void {
   program
     .command('pairs')
+    .summary('step-level preference pairs from trees (step 2)')
     .description(
       'Build step-level preference pairs from MCTS trees (step 2 of the method): at each depth of the ' +
         'best path, the highest-Q sibling is chosen and the lowest-Q one rejected. Trees that fail ' +
         'validation are reported and skipped. Format: docs/tree-format.md, docs/trl.md.',
+    )
+    .addHelpText(
+      'after',
+      examplesText(
+        'stepq pairs --trees runs/c1 --out runs/c1/pairs.jsonl',
+        'stepq pairs --trees runs/c1 --format trl --out runs/c1/trl.jsonl',
+      ),
     )
     .requiredOption(
       '--trees <dir>',

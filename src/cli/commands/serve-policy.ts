@@ -3,6 +3,7 @@ import type { Policy } from '../../core/policy.js';
 import { envNames, getEnv } from '../../envs/index.js';
 import { startPolicyServer, SERVED_MODEL } from '../../llm/serve-policy.js';
 import { intArg } from '../options.js';
+import { examplesText } from '../help.js';
 
 export interface ServePolicyFlags {
   port: number;
@@ -64,10 +65,18 @@ export async function servePolicy(flags: ServePolicyFlags, deps: ServePolicyDeps
 export function registerServePolicy(program: Command): void {
   program
     .command('serve-policy')
+    .summary('the heuristic policy as an OpenAI-compatible server')
     .description(
-      'Serve the heuristic policy as an OpenAI-compatible chat endpoint on 127.0.0.1,\n' +
-        'to run the LLM path (n, seeds, retries, limits, cache) offline.\n' +
-        'Token counts in its usage are estimates (~4 characters per token).',
+      'Serve the heuristic policy as an OpenAI-compatible chat endpoint on 127.0.0.1, to run ' +
+        'the LLM path (n, seeds, retries, limits, cache) offline. Token counts in its usage are ' +
+        'estimates (about 4 characters per token).',
+    )
+    .addHelpText(
+      'after',
+      examplesText(
+        'stepq serve-policy --port 8000 &',
+        'stepq eval --policy openai:heuristic --base-url http://127.0.0.1:8000/v1 --tasks 0-19',
+      ),
     )
     .option('--port <p>', 'port on 127.0.0.1 (0 = any free port)', portArg, 8000)
     .option(

@@ -4,6 +4,7 @@ import { envNames } from '../../envs/index.js';
 import { PROMPT_STYLES, type PromptStyle } from '../../proxy/conversation.js';
 import { PROXY_DEFAULTS, startQGuidedProxy } from '../../proxy/server.js';
 import { floatArg, intArg } from '../options.js';
+import { examplesText } from '../help.js';
 
 interface ServeQGuidedFlags {
   upstream: string;
@@ -39,6 +40,13 @@ export function registerServeQGuided(program: Command): void {
     .command('serve-qguided')
     .description(
       'Serve Q-guided decisions to any agent as an OpenAI-compatible endpoint: each chat request is answered with the best of n upstream candidates, as rated by the Q-value model. Requests it cannot decide on (tools, n > 1, unreadable conversations) pass through unchanged. See docs/proxy.md.',
+    )
+    .summary('Q-guided decisions as an OpenAI-compatible proxy')
+    .addHelpText(
+      'after',
+      examplesText(
+        'stepq serve-qguided --upstream http://127.0.0.1:8000/v1 --qmodel runs/demo/qmodel',
+      ),
     )
     .requiredOption(
       '--upstream <url>',

@@ -11,6 +11,7 @@ import { saveQModel } from '../../qmodel/store.js';
 import { trainQModel, type EpochStats } from '../../qmodel/train.js';
 import { FEATURIZER_SETTINGS, TRAIN_SETTINGS } from '../../qmodel/train-settings.js';
 import { runTrlTrain, TRL_ONLY_FLAGS, type TrlFlags } from './train-trl.js';
+import { addExamples } from '../help.js';
 
 interface TrainFlags {
   pairs: string;
@@ -33,14 +34,20 @@ function epochRow(s: EpochStats): Record<string, string | number | null> {
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
+    .summary('fit a Q-value model to preference pairs (step 3)')
     .description(
-      'Fit the learned Q-value model to preference pairs (step 3 of the method):\n' +
-        'step-level DPO on Q-values, -log sigmoid(beta (Q(s,a+) - Q(s,a-))) + L2,\n' +
-        'with a held-out split by task and early stopping.\n' +
-        'Writes <out>/model.json + weights.bin, for `stepq eval --qmodel <out>`.',
+      'Fit the learned Q-value model to preference pairs (step 3 of the method): step-level ' +
+        'DPO on Q-values, -log sigmoid(beta (Q(s,a+) - Q(s,a-))) + L2, with a held-out split ' +
+        'by task and early stopping. Writes <out>/model.json and weights.bin, for ' +
+        '`stepq eval --qmodel <out>`.',
     )
     .requiredOption('--pairs <file>', 'preference pairs (JSONL, from `stepq pairs`)')
     .requiredOption('--out <dir>', 'folder to write the model to');
+  addExamples(
+    cmd,
+    'stepq train --pairs runs/c1/pairs.jsonl --out runs/c1/qmodel',
+    'stepq train --pairs pairs.jsonl --out qm --hidden 0 --epochs 50',
+  );
   const train = addSettings(cmd, TRAIN_SETTINGS);
   const featurizer = addSettings(cmd, FEATURIZER_SETTINGS);
   cmd

@@ -1,14 +1,20 @@
 import type { Command } from 'commander';
 import { DEFAULT_VIEW_PORT, startViewer } from '../../view/server.js';
 import { intArg } from '../options.js';
+import { examplesText } from '../help.js';
 
 export function registerView(program: Command): void {
   program
     .command('view')
+    .summary('browse a run folder in a local web viewer')
     .description(
-      'Browse a run folder in a local web app (127.0.0.1 only): tasks, MCTS trees with Q-values,\n' +
-        'eval trajectories with their candidates, preference pairs, training curves.\n' +
+      'Browse a run folder in a local web app (127.0.0.1 only): tasks, MCTS trees with ' +
+        'Q-values, eval trajectories with their candidates, preference pairs, training curves. ' +
         'DIR: a `stepq demo` run folder, a `stepq collect --out` folder or a `stepq eval --out` folder.',
+    )
+    .addHelpText(
+      'after',
+      examplesText('stepq view runs/demo-hotpotqa-<time>', 'stepq view runs/c1 --port 0'),
     )
     .argument('<dir>', 'run folder')
     .option(
