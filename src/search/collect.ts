@@ -26,7 +26,7 @@ import {
   writePartialTree,
 } from './partial.js';
 import { createSearchAlgorithm, DEFAULT_SEARCH_ALGORITHM } from './registry.js';
-import type { SearchAlgorithmSpec, SearchSettings } from './types.js';
+import type { SearchAlgorithmSpec, SearchParams, SearchSettings } from './types.js';
 
 export interface Shard {
   /** 0-based shard number, < count. */
@@ -125,8 +125,12 @@ function existingTree(file: string, taskId: string): TreeFile | undefined {
   }
 }
 
-/** The settings a collect folder records: the caller's, plus everything that shapes a tree. */
-export function collectSettings(options: CollectOptions): RunSettings {
+/**
+ * The settings a collect folder records: the caller's, plus everything that shapes a tree.
+ * With `params` (the algorithm's validated options), defaults count as given, so a caller
+ * that leaves an option out and one that passes its default make the same run.
+ */
+export function collectSettings(options: CollectOptions, params?: SearchParams): RunSettings {
   const algorithm = options.algorithm ?? DEFAULT_SEARCH_ALGORITHM;
   const out: RunSettings = {
     env: options.env.name,
@@ -134,7 +138,9 @@ export function collectSettings(options: CollectOptions): RunSettings {
     ...options.settings,
     algorithm: typeof algorithm === 'string' ? algorithm : algorithm.name,
   };
-  for (const [key, value] of Object.entries(options.config))
+  const { maxDepth, seed } = options.config;
+  const config = params ? { maxDepth, seed, ...params } : options.config;
+  for (const [key, value] of Object.entries(config))
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
       out[key] = value as RunSettings[string];
     else if (value !== undefined) out[key] = JSON.stringify(value);
@@ -167,7 +173,9 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
     algorithmOptions,
   );
   const expected = { env: options.env.name, policy: options.policy.name, maxDepth, seed };
-  claimRunFolder(options.outDir, 'collect', collectSettings(options), { fresh: options.fresh });
+  claimRunFolder(options.outDir, 'collect', collectSettings(options, search.params), {
+    fresh: options.fresh,
+  });
   const countTree = (tree: TreeFile) => {
     if (tree.stats.solved) summary.solved++;
     summary.nodes += tree.stats.nodes;

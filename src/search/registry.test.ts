@@ -101,3 +101,18 @@ function* walk(tree: TreeFile) {
     stack.push(...node.children);
   }
 }
+
+test('the run folder records validated options: leaving out a default is the same run', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'stepq-beam-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  await collectBeam(out);
+  const again = await collectTrees({
+    ...deps(),
+    taskIds: ['t1', 't2', 't3'],
+    outDir: out,
+    algorithm: 'beam',
+    config: { maxDepth: 4, seed: 7, width: 2, n: 3, rollouts: 1 },
+    concurrency: 2,
+  });
+  assert.equal(again.skipped, 3);
+});
