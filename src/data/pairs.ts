@@ -63,6 +63,13 @@ export const pairSchema = z.object({
   rejectedQ: z.number(),
   chosenVisits: z.number().int().min(0),
   rejectedVisits: z.number().int().min(0),
+  /**
+   * The policy's votes at this decision: how many of the expansion's samples proposed the
+   * chosen and the rejected action, out of `samples` (absent when the tree has no votes).
+   */
+  chosenVotes: z.number().int().min(0).optional(),
+  rejectedVotes: z.number().int().min(0).optional(),
+  samples: z.number().int().min(1).optional(),
 });
 
 export type Pair = z.infer<typeof pairSchema>;
@@ -116,6 +123,21 @@ export function pairSelections(
   return out;
 }
 
+function votesOf(
+  parent: TreeNode,
+  chosen: TreeNode,
+  rejected: TreeNode,
+): { chosenVotes?: number; rejectedVotes?: number; samples?: number } {
+  if (!parent.children.every((c) => typeof c.votes === 'number')) return {};
+  const samples = parent.children.reduce((sum, c) => sum + (c.votes as number), 0);
+  if (samples < 1) return {};
+  return {
+    chosenVotes: chosen.votes as number,
+    rejectedVotes: rejected.votes as number,
+    samples,
+  };
+}
+
 export function buildPairs(tree: TreeFile, options: PairOptions): Pair[] {
   return pairSelections(tree, options).map((sel) => {
     const context: StepContext = contextAt(tree, sel.path);
@@ -135,6 +157,7 @@ export function buildPairs(tree: TreeFile, options: PairOptions): Pair[] {
       rejectedQ: rejected.q,
       chosenVisits: chosen.visits,
       rejectedVisits: rejected.visits,
+      ...votesOf(parent, chosen, rejected),
     };
   });
 }

@@ -40,6 +40,8 @@ export interface TreeNode {
   visits: number;
   /** Mean backed-up return (the node's Q-value); 0 while unvisited. */
   q: number;
+  /** Of the n samples of the expansion that made this node, how many proposed its action (absent in older and imported trees). */
+  votes?: number;
   /** Env state after this step (plain JSON); null when unknown (imported trees). */
   state: unknown;
   /** Extra per-step metrics from the env, e.g. `{ em: 1, f1: 1 }`. */
@@ -57,6 +59,7 @@ const nodeFields = {
   depth: z.number().int().min(0),
   visits: z.number().int().min(0),
   q: z.number(),
+  votes: z.number().int().min(0).optional(),
   state: z.unknown().transform((s) => (s === undefined ? null : s)),
   info: z.record(z.string(), z.number()).optional(),
 };

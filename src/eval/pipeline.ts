@@ -19,7 +19,14 @@ import { TRAIN_SETTINGS } from '../qmodel/train-settings.js';
 import { PIPELINE_SETTINGS, type PipelineSettings } from './pipeline-settings.js';
 import { CONCURRENCY_SETTINGS } from './settings.js';
 import { Rng, seedFrom } from '../core/rng.js';
-import { trainQModel, saveQModel, type EpochStats, type TrainResult } from '../qmodel/index.js';
+import {
+  trainQModel,
+  saveQModel,
+  toTrainingPair,
+  type EpochStats,
+  type TrainResult,
+} from '../qmodel/index.js';
+import type { DecisionMix } from '../qmodel/prior-mix.js';
 import { runEval, summarize, type EvalSummary } from './run.js';
 import { pairedBootstrap, type Interval } from './stats.js';
 import type { Algorithm, Trajectory } from './trajectory.js';
@@ -77,7 +84,14 @@ export interface PipelineResult {
   pairs?: number;
   /** Held-out numbers are means over folds. */
   training?: {
+    /** Q alone on held-out pairs never used for a choice (means over folds). */
     heldOutAccuracy: number | null;
+    /** The policy's votes alone, and the fitted vote/Q mix (cross-fitted), on held-out pairs. */
+    priorAccuracy: number | null;
+    mixedAccuracy: number | null;
+    /** Per fold: how the model combines Q with the votes (prior-only, mixed, q-only). */
+    regimes: string[];
+    decisions: DecisionMix[];
     trainAccuracy: number;
     epochs: number;
     bestEpoch: number;
@@ -220,7 +234,7 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
       pairCount += pairs.length;
       hooks?.stage?.('train', `${pairs.length} pairs${label}`);
       const training = trainQModel(
-        pairs,
+        pairs.map(toTrainingPair),
         {
           ...pick(options, Object.keys(TRAIN_SETTINGS) as Array<keyof typeof TRAIN_SETTINGS>),
           featurizer: { ...DEFAULT_FEATURIZER, dimBits: options.dimBits },
@@ -274,11 +288,13 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
   const boot = pairedBootstrap(perTask, { seed: options.seed });
   for (const arm of arms) arm.success = boot.arms[arm.algorithm] as Interval;
 
-  const kept = trainings
-    .map((t) => t.history.find((h) => h.epoch === t.bestEpoch) ?? t.history.at(-1))
-    .filter((h) => h !== undefined);
-  const heldOut = kept.map((h) => h.heldOutAccuracy).filter((x): x is number => x !== null);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanOf = (pick: (t: TrainResult) => number | null) => {
+    const xs = trainings.map(pick).filter((x): x is number => x !== null && Number.isFinite(x));
+    return xs.length ? mean(xs) : null;
+  };
+  const bestOf = (t: TrainResult) =>
+    t.history.find((h) => h.epoch === t.bestEpoch) ?? t.history.at(-1);
   const result: PipelineResult = {
     env: env.name,
     source: bundle.source,
@@ -288,15 +304,20 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
     testTasks: testTasks.length,
     ...(collect ? { collect } : {}),
     ...(trainings.length ? { pairs: pairCount } : {}),
-    ...(trainings.length && kept.length
+    ...(trainings.length
       ? {
           training: {
-            heldOutAccuracy: heldOut.length ? mean(heldOut) : null,
-            trainAccuracy: mean(kept.map((h) => h.trainAccuracy)),
+            // Reported on pairs that chose nothing (see src/qmodel/train.ts).
+            heldOutAccuracy: meanOf((t) => t.evaluation.reportAccuracy),
+            priorAccuracy: meanOf((t) => t.evaluation.priorAccuracy),
+            mixedAccuracy: meanOf((t) => t.evaluation.mixedAccuracy),
+            trainAccuracy: mean(trainings.map((t) => bestOf(t)?.trainAccuracy ?? NaN)),
             epochs: Math.max(...trainings.map((t) => t.history.length)),
             bestEpoch: trainings[0]?.bestEpoch ?? 0,
             seconds: trainings.reduce((sum, t) => sum + t.trainSeconds + t.featurizeSeconds, 0),
             heldOutPairs: trainings.reduce((sum, t) => sum + t.counts.heldOutPairs, 0),
+            regimes: trainings.map((t) => t.decision.regime),
+            decisions: trainings.map((t) => t.decision),
           },
         }
       : {}),

@@ -17,7 +17,7 @@ export {
   type EpochStats,
 } from './train.js';
 export { saveQModel, loadLearnedQModel } from './store.js';
-export { readPairsFile, type TrainingPair } from './pairs.js';
+export { readPairsFile, toTrainingPair, type TrainingPair } from './pairs.js';
 export { LearnedQModel } from './learned.js';
 export {
   readLlmManifest,

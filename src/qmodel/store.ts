@@ -1,8 +1,9 @@
 /**
  * A saved learned Q-value model is a folder: `model.json` (format version, featuriser
- * config, shape, hyper-parameters, training history) and `weights.bin` (little-endian
- * Float32, the flat parameter array). Loading reads two files and does no parsing of
- * weights, so it takes milliseconds.
+ * config, shape, ensemble size, the vote/Q mix and its regime, hyper-parameters, training
+ * history) and `weights.bin` (little-endian Float32: the flat parameter arrays of the
+ * ensemble members, one after the other). Loading reads two files and does no parsing of
+ * weights, so it takes milliseconds. Version 1 files (one network, no mix) still load.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
@@ -12,12 +13,14 @@ import { UserError } from '../core/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../core/fs.js';
 import { readJsonFile } from '../core/validate.js';
 import { FEATURIZER_VERSION } from './featurizer.js';
-import { LearnedQModel } from './learned.js';
+import { LearnedQModel, Q_ONLY } from './learned.js';
+import type { DecisionMix } from './prior-mix.js';
 import { paramLayout } from './network.js';
 import type { TrainResult } from './train.js';
 
 export const MODEL_FORMAT = 'stepq-learned-qmodel';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 const featurizerSchema = z.object({
   version: z.number().int(),
@@ -27,6 +30,7 @@ const featurizerSchema = z.object({
   maxThoughtWords: z.number().int().positive(),
   maxArgWords: z.number().int().positive(),
   contextScale: z.number(),
+  lexicalScale: z.number().min(0).optional(),
 });
 
 const modelFileSchema = z.looseObject({
@@ -39,6 +43,22 @@ const modelFileSchema = z.looseObject({
     dtype: z.literal('float32'),
     count: z.number().int().positive(),
   }),
+  /** Ensemble size (version 2; version 1 has one network). */
+  members: z.number().int().positive().optional(),
+  decision: z
+    .object({
+      regime: z.enum(['prior-only', 'mixed', 'q-only']),
+      qWeight: z.number().min(0),
+      priorWeight: z.number().min(0),
+      smoothing: z.number().positive(),
+      evidence: z.looseObject({
+        pairs: z.number(),
+        likelihoodRatio: z.number().nullable(),
+        minPairs: z.number(),
+        reason: z.string(),
+      }),
+    })
+    .optional(),
 });
 
 export function saveQModel(
@@ -47,11 +67,12 @@ export function saveQModel(
   extra: Record<string, unknown> = {},
 ): void {
   const { model } = result;
-  const params = Float32Array.from(model.net.params);
+  const size = paramLayout(model.net.shape).size;
+  const params = new Float32Array(size * model.nets.length);
+  model.nets.forEach((net, m) => params.set(net.params, m * size));
   if (endianness() !== 'LE') {
     const view = new DataView(params.buffer);
-    for (let i = 0; i < params.length; i++)
-      view.setFloat32(i * 4, model.net.params[i] as number, true);
+    for (let i = 0; i < params.length; i++) view.setFloat32(i * 4, params[i] as number, true);
   }
   const { featurizer, ...hyper } = result.options;
   const layout = paramLayout(model.net.shape);
@@ -71,6 +92,7 @@ export function saveQModel(
         file: 'weights.bin',
         dtype: 'float32',
         count: params.length,
+        /** Offsets inside each member's block of `count / members` values. */
         blocks: {
           linear: [layout.w, layout.W],
           hiddenIn: [layout.W, layout.c],
@@ -78,11 +100,19 @@ export function saveQModel(
           hiddenOut: [layout.u, layout.size],
         },
       },
+      members: model.nets.length,
+      decision: model.decision,
+      evaluation: result.evaluation,
       hyperParameters: hyper,
       counts: result.counts,
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,
       history: result.history,
+      memberHistories: result.members.map((m) => ({
+        bestEpoch: m.bestEpoch,
+        stoppedEarly: m.stoppedEarly,
+        history: m.history,
+      })),
       ...extra,
     },
     true,
@@ -98,9 +128,9 @@ export function loadLearnedQModel(dir: string): LearnedQModel {
     throw new UserError(`${dir}: no such model folder`);
   const file = join(dir, 'model.json');
   const meta = readJsonFile(file, modelFileSchema);
-  if (meta.formatVersion !== MODEL_FORMAT_VERSION)
+  if (!READABLE_VERSIONS.includes(meta.formatVersion))
     throw new UserError(
-      `${file}: format version ${meta.formatVersion} is not supported (this stepq reads ${MODEL_FORMAT_VERSION})`,
+      `${file}: format version ${meta.formatVersion} is not supported (this stepq reads ${READABLE_VERSIONS.join(', ')})`,
     );
   if (meta.featurizer.version !== FEATURIZER_VERSION)
     throw new UserError(
@@ -108,10 +138,12 @@ export function loadLearnedQModel(dir: string): LearnedQModel {
     );
   if (meta.shape.inputs !== 1 << meta.featurizer.dimBits)
     throw new UserError(`${file}: field shape.inputs: must be 2^featurizer.dimBits`);
-  const expected = paramLayout(meta.shape).size;
+  const members = meta.formatVersion === 1 ? 1 : (meta.members ?? 1);
+  const size = paramLayout(meta.shape).size;
+  const expected = size * members;
   if (meta.weights.count !== expected)
     throw new UserError(
-      `${file}: field weights.count: ${meta.weights.count}, but the shape needs ${expected}`,
+      `${file}: field weights.count: ${meta.weights.count}, but the shape and ${members} member(s) need ${expected}`,
     );
   const weightsFile = join(dir, meta.weights.file);
   let bytes: Buffer;
@@ -135,5 +167,7 @@ export function loadLearnedQModel(dir: string): LearnedQModel {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < expected; i++) params[i] = view.getFloat32(i * 4, true);
   }
-  return new LearnedQModel(`learned:${dir}`, meta.featurizer, meta.shape, params);
+  const nets = Array.from({ length: members }, (_, m) => params.subarray(m * size, (m + 1) * size));
+  const decision: DecisionMix = meta.decision ?? Q_ONLY;
+  return new LearnedQModel(`learned:${dir}`, meta.featurizer, meta.shape, nets, decision);
 }

@@ -42,6 +42,8 @@ test('stepq train: per-epoch table and final line, a loadable model folder, --js
     const meta = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     assert.equal(meta.format, 'stepq-learned-qmodel');
     assert.equal(meta.history.length, 4);
+    assert.equal(meta.members, 3);
+    assert.equal(meta.memberHistories.length, 3);
     assert.equal(meta.hyperParameters.seed, 3);
     const model = await loadQModel(out);
     const pair = readPairsFile(pairsFile)[0]!;
@@ -65,7 +67,11 @@ test('stepq train: per-epoch table and final line, a loadable model folder, --js
     assert.equal(j.status, 0, j.stderr);
     const summary = JSON.parse(j.stdout);
     assert.equal(summary.pairs, 40);
-    assert.equal(summary.trainPairs + summary.heldOutPairs, 40);
+    // Three ensemble members: each pair is held out by one and trains the other two.
+    assert.equal(summary.members, 3);
+    assert.equal(summary.heldOutPairs, 40);
+    assert.equal(summary.trainPairs, 80);
+    assert.equal(summary.regime, 'q-only', 'the fixture pairs carry no votes');
     assert.ok(summary.heldOutAccuracy >= 0 && summary.heldOutAccuracy <= 1);
     assert.ok(existsSync(join(dir, 'm2', 'weights.bin')));
   } finally {

@@ -7,12 +7,18 @@ export const TRAIN_SETTINGS = {
   beta: num({ default: 1, above: 0, arg: 'b', help: 'DPO beta' }),
   lr: num({ default: 0.003, above: 0, arg: 'lr', help: 'Adam learning rate' }),
   l2: num({ default: 1e-5, min: 0, arg: 'lambda', help: 'L2 regularisation coefficient' }),
+  members: int({
+    default: 3,
+    min: 1,
+    arg: 'k',
+    help: 'ensemble members, each held out on 1/k of the tasks (their out-of-fold pairs fit the vote/Q mix; 1 = one model with --holdout)',
+  }),
   holdout: num({
     default: 0.2,
     min: 0,
     max: 0.95,
     arg: 'f',
-    help: 'fraction of tasks held out for early stopping (0 = none)',
+    help: 'with --members 1: fraction of tasks held out for early stopping and the vote/Q mix (0 = none)',
   }),
   patience: int({
     default: 3,

@@ -10,7 +10,12 @@ import { loadLearnedQModel, saveQModel } from './store.js';
 import { loadQModel } from './index.js';
 import { UserError } from '../core/errors.js';
 
-const small = { hidden: 8, featurizer: { ...DEFAULT_FEATURIZER, dimBits: 14 }, epochs: 12 };
+const small = {
+  hidden: 8,
+  featurizer: { ...DEFAULT_FEATURIZER, dimBits: 14 },
+  epochs: 12,
+  members: 1,
+};
 
 test('learns a separable synthetic preference to > 95% held-out pair accuracy', () => {
   const pairs = syntheticPairs({ pairs: 600, tasks: 60, seed: 3 });

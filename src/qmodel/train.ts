@@ -1,7 +1,15 @@
 /**
  * Fitting the learned Q-value model to step-level preference pairs with the DPO objective
- * on Q-values, L2 regularisation, a held-out split by task and early stopping on the
- * held-out loss. Deterministic for a given seed (one thread, fixed order of float ops).
+ * on Q-values, L2 regularisation and early stopping, then deciding how much to trust it
+ * against the policy's own votes (./prior-mix.ts).
+ *
+ * With K members (`members`, default 3) the tasks are cut into K parts; member k trains on the other
+ * parts and is scored on part k, so every pair gets an out-of-fold Q margin and the model
+ * is the ensemble (mean Q) of the K members. Each held-out part is cut in two by task: the
+ * epoch is chosen on one half ("selection"), the accuracy reported on the other ("report"),
+ * so the reported accuracy was never used to choose anything. The vote/Q mix is fitted on
+ * all out-of-fold margins; its reported accuracy is cross-fitted (fit on one half, measured
+ * on the other). Deterministic for a given seed (one thread, fixed order of float ops).
  */
 import { Rng, seedFrom } from '../core/rng.js';
 import { UserError } from '../core/errors.js';
@@ -15,6 +23,14 @@ import {
   type SparseVector,
 } from './featurizer.js';
 import { LearnedQModel } from './learned.js';
+import {
+  fitDecisionMix,
+  logVote,
+  mixAccuracy,
+  MIX_SMOOTHING,
+  type DecisionMix,
+  type MarginPair,
+} from './prior-mix.js';
 import { initParams, QNet, type FloatArray, type NetShape } from './network.js';
 import type { TrainingPair } from './pairs.js';
 import { FEATURIZER_SETTINGS, TRAIN_SETTINGS, type TrainSettings } from './train-settings.js';
@@ -30,28 +46,61 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 };
 
 export interface EpochStats {
+  /** Ensemble member (1-based). */
+  member: number;
   epoch: number;
   /** Mean DPO loss over the training pairs during the epoch (without the L2 term). */
   loss: number;
   trainAccuracy: number;
+  /** On the selection half of the member's held-out tasks (what the epoch is chosen on). */
   heldOutLoss: number | null;
   heldOutAccuracy: number | null;
   seconds: number;
 }
 
+export interface MemberResult {
+  history: EpochStats[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  trainPairs: number;
+  selectionPairs: number;
+  reportPairs: number;
+}
+
+/** Held-out pair accuracies; null where there were no such pairs. */
+export interface HeldOutEvaluation {
+  /** Q alone, on the report halves (never used to choose an epoch or a weight). */
+  reportAccuracy: number | null;
+  /** The policy's votes alone (ties half), on the same pairs. */
+  priorAccuracy: number | null;
+  /** The fitted mix, cross-fitted across the two halves, on pairs with votes. */
+  mixedAccuracy: number | null;
+  /** Q alone on the selection halves (optimistic: the epoch was chosen there). */
+  selectionAccuracy: number | null;
+  reportPairs: number;
+  selectionPairs: number;
+}
+
 export interface TrainResult {
   model: LearnedQModel;
   options: TrainOptions;
+  /** The first member's epochs (every member's are in `members`). */
   history: EpochStats[];
   /**
-   * Epoch whose weights were kept: the last one that improved the held-out loss by more
+   * The first member's kept epoch: the last one that improved the selection loss by more
    * than minDelta (the last epoch when there is no holdout).
    */
   bestEpoch: number;
   stoppedEarly: boolean;
+  members: MemberResult[];
+  evaluation: HeldOutEvaluation;
+  /** How the rule combines Q with the policy's votes, and why (the regime). */
+  decision: DecisionMix;
   counts: {
     pairs: number;
+    /** Pairs each member trained on, summed over members. */
     trainPairs: number;
+    /** Pairs with an out-of-fold Q margin (selection + report halves). */
     heldOutPairs: number;
     trainTasks: number;
     heldOutTasks: number;
@@ -139,26 +188,69 @@ export function evaluatePairs(
   return { loss: loss / pairs.length, accuracy: correct / pairs.length };
 }
 
-export function trainQModel(
-  pairs: readonly TrainingPair[],
-  options: Partial<TrainOptions> = {},
+interface MemberPlan {
+  train: number[];
+  selection: number[];
+  report: number[];
+}
+
+/** Cuts a set of tasks in two by a seeded shuffle: the first half selects, the rest reports. */
+function halves(tasks: readonly string[], seed: number, label: string): [Set<string>, Set<string>] {
+  const shuffled = new Rng(seedFrom('qmodel-halves', seed, label)).shuffle([...tasks].sort());
+  const cut = Math.ceil(shuffled.length / 2);
+  return [new Set(shuffled.slice(0, cut)), new Set(shuffled.slice(cut))];
+}
+
+function planMembers(pairs: readonly TrainingPair[], opts: TrainOptions): MemberPlan[] {
+  const tasks = [...new Set(pairs.map((p) => p.taskId))].sort();
+  const indicesOf = (keep: (p: TrainingPair) => boolean) =>
+    pairs.flatMap((p, i) => (keep(p) ? [i] : []));
+  // Each member needs at least 2 held-out tasks (one to select on, one to report on).
+  const k = Math.min(opts.members, Math.floor(tasks.length / 2));
+  if (opts.members > 1 && k >= 2) {
+    const shuffled = new Rng(seedFrom('qmodel-folds', opts.seed)).shuffle(tasks);
+    const parts: string[][] = Array.from({ length: k }, () => []);
+    shuffled.forEach((t, i) => (parts[i % k] as string[]).push(t));
+    return parts.map((part, m) => {
+      const held = new Set(part);
+      const [sel, rep] = halves(part, opts.seed, `fold${m}`);
+      return {
+        train: indicesOf((p) => !held.has(p.taskId)),
+        selection: indicesOf((p) => sel.has(p.taskId)),
+        report: indicesOf((p) => rep.has(p.taskId)),
+      };
+    });
+  }
+  const split = splitByTask(
+    pairs.map((p, i) => ({ taskId: p.taskId, i })),
+    opts.holdout,
+    opts.seed,
+  );
+  const [sel, rep] = halves([...new Set(split.heldOut.map((p) => p.taskId))], opts.seed, 'single');
+  return [
+    {
+      train: split.train.map((p) => p.i),
+      selection: split.heldOut.filter((p) => sel.has(p.taskId)).map((p) => p.i),
+      report: split.heldOut.filter((p) => rep.has(p.taskId)).map((p) => p.i),
+    },
+  ];
+}
+
+/** Trains one network with early stopping on `selection`; returns its kept parameters. */
+function trainMember(
+  member: number,
+  train: readonly FeaturizedPair[],
+  selection: readonly FeaturizedPair[],
+  opts: TrainOptions,
   onEpoch?: (stats: EpochStats) => void,
-): TrainResult {
-  const opts: TrainOptions = {
-    ...resolveSettings(TRAIN_SETTINGS, options),
-    featurizer: options.featurizer ?? DEFAULT_FEATURIZER,
-  };
-  resolveSettings(FEATURIZER_SETTINGS, { dimBits: opts.featurizer.dimBits });
-  if (pairs.length === 0) throw new UserError('no preference pairs to train on');
-
-  const t0 = performance.now();
-  const split = splitByTask(pairs, opts.holdout, opts.seed);
-  const train = featurizePairs(split.train, opts.featurizer);
-  const heldOut = featurizePairs(split.heldOut, opts.featurizer);
-  const t1 = performance.now();
-
+): { params: FloatArray; history: EpochStats[]; bestEpoch: number; stoppedEarly: boolean } {
   const shape: NetShape = { inputs: 1 << opts.featurizer.dimBits, hidden: opts.hidden };
-  const rng = new Rng(seedFrom('qmodel-train', opts.seed));
+  // Member 1 keeps the seed stream of a single model, so members = 1 trains as before.
+  const rng = new Rng(
+    member === 1
+      ? seedFrom('qmodel-train', opts.seed)
+      : seedFrom('qmodel-train', opts.seed, member),
+  );
   const params = initParams(shape, rng.fork('init'));
   const net = new QNet(shape, params);
   const grad = new Float32Array(params.length);
@@ -205,8 +297,9 @@ export function trainQModel(
       }
       adam.updateRange(params, grad, L.c, L.size, opts.l2);
     }
-    const held = heldOut.length ? evaluatePairs(net, heldOut, opts.beta) : null;
+    const held = selection.length ? evaluatePairs(net, selection, opts.beta) : null;
     const stats: EpochStats = {
+      member,
       epoch,
       loss: lossSum / Math.max(1, train.length),
       trainAccuracy: correct / Math.max(1, train.length),
@@ -235,19 +328,110 @@ export function trainQModel(
     }
   }
   params.set(best.params);
-  const tasks = (list: readonly TrainingPair[]) => new Set(list.map((p) => p.taskId)).size;
+  return { params, history, bestEpoch: best.epoch, stoppedEarly };
+}
+
+function accuracyOf(margins: readonly number[]): number | null {
+  if (margins.length === 0) return null;
+  let c = 0;
+  for (const m of margins) c += m > 0 ? 1 : m === 0 ? 0.5 : 0;
+  return c / margins.length;
+}
+
+export function trainQModel(
+  pairs: readonly TrainingPair[],
+  options: Partial<TrainOptions> = {},
+  onEpoch?: (stats: EpochStats) => void,
+): TrainResult {
+  const opts: TrainOptions = {
+    ...resolveSettings(TRAIN_SETTINGS, options),
+    featurizer: options.featurizer ?? DEFAULT_FEATURIZER,
+  };
+  resolveSettings(FEATURIZER_SETTINGS, { dimBits: opts.featurizer.dimBits });
+  if (pairs.length === 0) throw new UserError('no preference pairs to train on');
+
+  const t0 = performance.now();
+  const plans = planMembers(pairs, opts);
+  const featurized = featurizePairs(pairs, opts.featurizer);
+  const t1 = performance.now();
+  const at = (idx: readonly number[]) => idx.map((i) => featurized[i] as FeaturizedPair);
+
+  const shape: NetShape = { inputs: 1 << opts.featurizer.dimBits, hidden: opts.hidden };
+  const members: MemberResult[] = [];
+  const memberParams: FloatArray[] = [];
+  // Out-of-fold margins of held-out pairs, tagged with their half.
+  const oof: Array<{ i: number; dq: number; half: 'selection' | 'report' }> = [];
+  for (const [m, plan] of plans.entries()) {
+    const trained = trainMember(m + 1, at(plan.train), at(plan.selection), opts, onEpoch);
+    memberParams.push(trained.params);
+    members.push({
+      history: trained.history,
+      bestEpoch: trained.bestEpoch,
+      stoppedEarly: trained.stoppedEarly,
+      trainPairs: plan.train.length,
+      selectionPairs: plan.selection.length,
+      reportPairs: plan.report.length,
+    });
+    const net = new QNet(shape, trained.params);
+    for (const [half, idx] of [
+      ['selection', plan.selection],
+      ['report', plan.report],
+    ] as const)
+      for (const i of idx) {
+        const f = featurized[i] as FeaturizedPair;
+        oof.push({ i, dq: net.forward(f.chosen) - net.forward(f.rejected), half });
+      }
+  }
+
+  const voted = (i: number) => pairs[i]?.votes;
+  const withVotes = oof.filter((o) => voted(o.i));
+  const margin = (o: { i: number; dq: number }): MarginPair => {
+    const v = voted(o.i) as { chosen: number; rejected: number };
+    return { dq: o.dq, dp: logVote(v.chosen, MIX_SMOOTHING) - logVote(v.rejected, MIX_SMOOTHING) };
+  };
+  const anyVotes = pairs.some((p) => p.votes);
+  const selM = withVotes.filter((o) => o.half === 'selection').map(margin);
+  const repM = withVotes.filter((o) => o.half === 'report').map(margin);
+  const decision = fitDecisionMix(withVotes.map(margin), anyVotes, undefined, [selM, repM]);
+  // Cross-fitted accuracy of the mixing procedure: decide on one half, measure on the other.
+  let mixedCorrect = 0;
+  for (const [fitOn, testOn] of [
+    [selM, repM],
+    [repM, selM],
+  ] as const) {
+    const mix = fitDecisionMix(fitOn, true);
+    const acc = mixAccuracy(testOn, mix.qWeight, mix.priorWeight);
+    if (testOn.length) mixedCorrect += acc * testOn.length;
+  }
+  const report = oof.filter((o) => o.half === 'report');
+  const evaluation: HeldOutEvaluation = {
+    reportAccuracy: accuracyOf(report.map((o) => o.dq)),
+    priorAccuracy: repM.length ? mixAccuracy(repM, 0, 1) : null,
+    mixedAccuracy:
+      anyVotes && selM.length + repM.length > 0 ? mixedCorrect / (selM.length + repM.length) : null,
+    selectionAccuracy: accuracyOf(oof.filter((o) => o.half === 'selection').map((o) => o.dq)),
+    reportPairs: report.length,
+    selectionPairs: oof.length - report.length,
+  };
+
+  const tasks = (idx: Iterable<number>) =>
+    new Set([...idx].map((i) => (pairs[i] as TrainingPair).taskId)).size;
+  const first = members[0] as MemberResult;
   return {
-    model: new LearnedQModel('learned', opts.featurizer, shape, params),
+    model: new LearnedQModel('learned', opts.featurizer, shape, memberParams, decision),
     options: opts,
-    history,
-    bestEpoch: best.epoch,
-    stoppedEarly,
+    history: first.history,
+    bestEpoch: first.bestEpoch,
+    stoppedEarly: members.some((m) => m.stoppedEarly),
+    members,
+    evaluation,
+    decision,
     counts: {
       pairs: pairs.length,
-      trainPairs: train.length,
-      heldOutPairs: heldOut.length,
-      trainTasks: tasks(split.train),
-      heldOutTasks: tasks(split.heldOut),
+      trainPairs: members.reduce((s, m) => s + m.trainPairs, 0),
+      heldOutPairs: oof.length,
+      trainTasks: tasks(plans.flatMap((p) => p.train)),
+      heldOutTasks: tasks(oof.map((o) => o.i)),
     },
     featurizeSeconds: (t1 - t0) / 1000,
     trainSeconds: (performance.now() - t1) / 1000,

@@ -74,7 +74,10 @@ export async function expandNode(
   });
   if (scope.usage) addUsage(scope.usage, reply.usage);
   const children: TreeNode[] = [];
-  for (const step of distinctSteps(reply.candidates).steps) {
+  const { steps, sourceOf } = distinctSteps(reply.candidates);
+  // The policy's own votes: how many of the n samples proposed each distinct action.
+  const votes = steps.map((_, i) => sourceOf.filter((j) => j === i).length);
+  for (const [i, step] of steps.entries()) {
     const result = await env.step(structuredClone(parent.state), step.action);
     const depth = parent.depth + 1;
     children.push(
@@ -88,6 +91,7 @@ export async function expandNode(
         depthLimited: !result.done && depth >= scope.maxDepth,
         valid: result.valid,
         depth,
+        votes: votes[i] as number,
         state: result.state,
         ...(result.info ? { info: result.info } : {}),
       }),

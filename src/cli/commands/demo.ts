@@ -50,8 +50,13 @@ function renderResult(r: PipelineResult): string {
     );
   if (r.training) {
     const acc = r.training.heldOutAccuracy === null ? 'n/a' : pct(r.training.heldOutAccuracy);
+    const opt = (x: number | null) => (x === null ? 'n/a' : pct(x));
     lines.push(
-      `train: ${r.pairs} pairs, held-out pair accuracy ${acc} (${r.training.heldOutPairs} held-out pairs), ${r.training.epochs} epochs, ${r.training.seconds.toFixed(1)} s`,
+      `train: ${r.pairs} pairs, held-out pair accuracy ${acc} (Q alone; votes alone ${opt(r.training.priorAccuracy)}, mix ${opt(r.training.mixedAccuracy)}; ${r.training.heldOutPairs} held-out pairs), ${r.training.epochs} epochs, ${r.training.seconds.toFixed(1)} s`,
+    );
+    const regimes = [...new Set(r.training.regimes)];
+    lines.push(
+      `decision: ${regimes.join(' / ')}${r.training.regimes.length > 1 ? ` (over ${r.training.regimes.length} folds)` : ''}: ${r.training.decisions[0]?.evidence.reason ?? ''}`,
     );
   }
   lines.push('');
@@ -173,7 +178,7 @@ export function registerDemo(program: Command): void {
           collectTask: (s) => bar?.tick(1, { solved: s.solved, llmCalls: s.llmCalls }),
           epoch: (e) =>
             log(
-              `  epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, held-out acc ${e.heldOutAccuracy === null ? 'n/a' : pct(e.heldOutAccuracy)}`,
+              `  model ${e.member} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, held-out acc ${e.heldOutAccuracy === null ? 'n/a' : pct(e.heldOutAccuracy)}`,
             ),
           episode: (algorithm, _t, done, total) => {
             if (done === 1 || !bar) {

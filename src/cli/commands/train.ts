@@ -28,6 +28,7 @@ function epochRow(s: EpochStats): Record<string, string | number | null> {
     'held-out loss': s.heldOutLoss,
     'held-out acc': s.heldOutAccuracy,
     seconds: s.seconds,
+    model: s.member,
   };
 }
 
@@ -92,7 +93,7 @@ export function registerTrain(program: Command): void {
       if (stray) throw new UserError(`${stray.flag} needs --engine trl`);
       const pairs = readPairsFile(flags.pairs);
       const options = train(flags);
-      const progress = startProgress('train', options.epochs, {
+      const progress = startProgress('train', options.epochs * options.members, {
         quiet: flags.json,
         fields: ['loss', 'heldOutAcc'],
       });
@@ -128,7 +129,16 @@ export function registerTrain(program: Command): void {
         trainLoss: best?.loss ?? null,
         trainAccuracy: best?.trainAccuracy ?? null,
         heldOutLoss: best?.heldOutLoss ?? null,
-        heldOutAccuracy: best?.heldOutAccuracy ?? null,
+        // On the report halves: pairs that chose neither the epoch nor the mix.
+        heldOutAccuracy: result.evaluation.reportAccuracy,
+        members: result.members.length,
+        reportAccuracy: result.evaluation.reportAccuracy,
+        priorAccuracy: result.evaluation.priorAccuracy,
+        mixedAccuracy: result.evaluation.mixedAccuracy,
+        regime: result.decision.regime,
+        qWeight: result.decision.qWeight,
+        priorWeight: result.decision.priorWeight,
+        regimeReason: result.decision.evidence.reason,
         featurizeSeconds: result.featurizeSeconds,
         trainSeconds: result.trainSeconds,
       };
@@ -140,10 +150,15 @@ export function registerTrain(program: Command): void {
       const held =
         summary.heldOutAccuracy === null
           ? 'no held-out split'
-          : `held-out pair accuracy ${summary.heldOutAccuracy.toFixed(3)} (loss ${summary.heldOutLoss?.toFixed(4)}) on ${summary.heldOutPairs} pairs / ${summary.heldOutTasks} tasks`;
+          : `held-out pair accuracy ${summary.heldOutAccuracy.toFixed(3)} on ${result.evaluation.reportPairs} report pairs (epoch chosen on ${result.evaluation.selectionPairs} other pairs; ${summary.heldOutTasks} held-out tasks)`;
       process.stdout.write(
         `saved ${flags.out} (epoch ${summary.bestEpoch} of ${summary.epochs}${summary.stoppedEarly ? ', stopped early' : ''}): ${held}; ` +
           `${summary.trainPairs} training pairs, ${(summary.featurizeSeconds + summary.trainSeconds).toFixed(1)} s\n`,
+      );
+      const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+      process.stdout.write(
+        `ensemble of ${summary.members}; held-out accuracy on pairs that chose nothing: Q ${fmt(summary.reportAccuracy)}, votes ${fmt(summary.priorAccuracy)}, mix ${fmt(summary.mixedAccuracy)}\n` +
+          `regime: ${summary.regime} (Q weight ${summary.qWeight.toFixed(3)}, vote weight ${summary.priorWeight.toFixed(3)}): ${summary.regimeReason}\n`,
       );
     });
 }

@@ -5,13 +5,6 @@
  */
 import type { Decision, DecisionInput, DecisionRule } from './types.js';
 
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++)
-    if ((values[i] as number) > (values[best] as number)) best = i;
-  return best;
-}
-
 /** Indices whose value equals the maximum, in order. */
 export function argmaxAll(values: readonly number[]): number[] {
   let max = -Infinity;
@@ -60,11 +53,14 @@ export const qguided: DecisionRule = {
   summary: 'n samples per step, the one the Q-value model rates highest executed',
   needsQModel: true,
   samples: (n) => n,
-  async decide({ context, candidates, votes, qmodel }: DecisionInput): Promise<Decision> {
+  async decide({ context, candidates, votes, rng, qmodel }: DecisionInput): Promise<Decision> {
     if (!qmodel) throw new Error('qguided needs a Q-value model');
     if (candidates.length <= 1) return { chosen: 0 };
     const q = await qmodel.score(context, candidates, { votes });
-    return { chosen: argmax(q), q };
+    // Ties (a prior-only model ranks by votes alone) get majority's seeded tie-break, so a
+    // model that falls back to the prior decides exactly as majority does.
+    const top = argmaxAll(q);
+    return { chosen: top.length <= 1 ? (top[0] ?? 0) : (top[rng.int(top.length)] as number), q };
   },
 };
 
