@@ -6,6 +6,8 @@
  * imported on first use, so `import('stepq')` stays light.
  */
 import type { PolicyOptions } from './agent/policy-factory.js';
+import { POLICY_SETTINGS } from './agent/policy-settings.js';
+import { resolveSettings } from './core/settings.js';
 import type { Policy } from './core/policy.js';
 import type { QModel } from './core/qmodel.js';
 import type { GgufQModelSpec } from './gguf/spec.js';
@@ -14,23 +16,25 @@ import type { LlmQModelSpec } from './qmodel/llm-spec.js';
 export { createHeuristicPolicy as heuristicPolicy } from './agent/heuristic/index.js';
 export { loadLearnedQModel as learnedQModel } from './qmodel/store.js';
 
-/** An OpenAI-compatible chat model as the agent's policy. */
-export interface OpenAIPolicyOptions extends Omit<PolicyOptions, 'env'> {
+/**
+ * An OpenAI-compatible chat model as the agent's policy. Sampling and request settings left
+ * out take DEFAULT_POLICY_SETTINGS; a bad value is an error naming the field (`options.topP`).
+ */
+export interface OpenAIPolicyOptions extends Partial<Omit<PolicyOptions, 'env'>> {
   /** The model name the server knows, e.g. `gpt-4o-mini`. */
   model: string;
 }
 
 export async function openaiPolicy(options: OpenAIPolicyOptions): Promise<Policy> {
   const { createOpenAIPolicy } = await import('./llm/openai-policy.js');
-  const { model, ...rest } = options;
+  const { model, ...rest } = resolveSettings(POLICY_SETTINGS, options);
   // The env name only steers the heuristic policy; an LLM policy does not read it.
   return createOpenAIPolicy(model, { ...rest, env: '' });
 }
 
 /** A GGUF model run in-process through the optional `node-llama-cpp` package. */
-export interface GgufPolicyOptions extends Pick<
-  PolicyOptions,
-  'temperature' | 'topP' | 'maxTokens'
+export interface GgufPolicyOptions extends Partial<
+  Pick<PolicyOptions, 'temperature' | 'topP' | 'maxTokens'>
 > {
   /** The .gguf file. */
   path: string;
@@ -40,8 +44,11 @@ export interface GgufPolicyOptions extends Pick<
 
 export async function ggufPolicy(options: GgufPolicyOptions): Promise<Policy> {
   const { GgufPolicy } = await import('./gguf/policy.js');
-  const { path, contextSize, ...sampling } = options;
-  const policy = new GgufPolicy({ path, contextSize }, sampling);
+  const { path, contextSize, temperature, topP, maxTokens } = resolveSettings(
+    POLICY_SETTINGS,
+    options,
+  );
+  const policy = new GgufPolicy({ path, contextSize }, { temperature, topP, maxTokens });
   await policy.ready();
   return policy;
 }

@@ -45,6 +45,27 @@ export { canonicalText, parseReply, type ParsedStep } from './agent/parse.js';
 export { samplingPolicy, type StepSampler } from './agent/heuristic/sampling.js';
 export type { PolicyOptions } from './agent/policy-factory.js';
 
+// Settings: one description per setting (type, default, range, help), grouped per step; the
+// CLI generates its flags from these, and `defaultsOf(group)` gives a group's defaults.
+export {
+  defaultsOf,
+  resolveSettings,
+  OptionError,
+  type Setting,
+  type Settings,
+  type Values,
+} from './core/settings.js';
+export {
+  DEFAULT_POLICY_SETTINGS,
+  POLICY_SETTINGS,
+  type PolicySettings,
+} from './agent/policy-settings.js';
+export { SEARCH_SETTINGS } from './search/settings.js';
+export { PAIR_SETTINGS, type PairSettings } from './data/pair-settings.js';
+export { FEATURIZER_SETTINGS, TRAIN_SETTINGS } from './qmodel/train-settings.js';
+export { CONCURRENCY_SETTINGS, EVAL_SETTINGS, type EvalSettings } from './eval/settings.js';
+export { PIPELINE_SETTINGS, type PipelineSettings } from './eval/pipeline-settings.js';
+
 // Policies and Q-value models from typed options.
 export {
   ggufPolicy,
