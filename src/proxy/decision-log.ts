@@ -16,6 +16,8 @@ export interface DecisionRecord {
   model: string;
   task?: string;
   depth?: number;
+  /** The observation the decision answers (the last one in the conversation). */
+  observation?: string;
   style?: string;
   qmodel?: string;
   n?: number;

@@ -27,6 +27,7 @@ import { startPolicyServer, type PolicyServer } from '../llm/serve-policy.js';
 import { loadQModel } from '../qmodel/index.js';
 import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
 import { fixture, repoRoot, sharedData, skipUnlessShared } from '../testing/shared.js';
+import { openRun } from '../view/decision-log-view.js';
 import { PROXY_DEFAULTS, startQGuidedProxy, type QGuidedProxyOptions } from './server.js';
 
 const REAL = 'hotpotqa/hotpot_dev_distractor_first100.json';
@@ -186,6 +187,22 @@ test(
           (r.candidates?.length ?? 0) > 1 && r.candidates!.every((c) => typeof c.q === 'number'),
       ),
     );
+    // `stepq view decisions.jsonl` shows the same episodes: one per task, the chosen actions.
+    const view = openRun(join(dir, 'decisions.jsonl'));
+    const shown = view.arms[0]?.trajectories ?? [];
+    assert.equal(shown.length, direct.trajectories.length);
+    shown.forEach((episode, k) => {
+      const expected = direct.trajectories[k]!;
+      assert.equal(episode.task, expected.task);
+      assert.deepEqual(
+        episode.steps.map((st) => st.candidates[st.chosen]?.action),
+        expected.steps.map((st) => st.candidates[st.chosen]?.action),
+      );
+      assert.deepEqual(
+        episode.steps.slice(0, -1).map((st) => st.observation),
+        expected.steps.slice(0, -1).map((st) => st.observation.trim()),
+      );
+    });
   },
 );
 

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type OpenAI from 'openai';
 import type { PolicyOptions } from '../agent/policy-factory.js';
 import { promptFor } from '../agent/prompts/index.js';
+import type { HistoryStep } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
 import { seedFrom } from '../core/rng.js';
 import { canonicalJson } from '../llm/cache.js';
@@ -237,6 +238,9 @@ export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<Q
       model,
       task: mapped.context.task,
       depth: mapped.context.history.length,
+      ...(mapped.context.history.length > 0
+        ? { observation: (mapped.context.history.at(-1) as HistoryStep).observation }
+        : {}),
       ...extra,
       usage,
       upstreamMs: Math.round(upstreamMs * 100) / 100,

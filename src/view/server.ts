@@ -22,7 +22,8 @@ import {
   treeSlice,
   type ApiResponse,
 } from './api.js';
-import { openRunFolder, TreeCache, type RunFolder } from './run-folder.js';
+import { openRun } from './decision-log-view.js';
+import { TreeCache, type RunFolder } from './run-folder.js';
 
 export const VIEW_HOST = '127.0.0.1';
 export const DEFAULT_VIEW_PORT = 7321;
@@ -136,7 +137,7 @@ export function handler(run: RunFolder): (req: IncomingMessage, res: ServerRespo
 
 /** Opens the run folder and listens on 127.0.0.1 (port 0 = any free port). */
 export async function startViewer(dir: string, port = DEFAULT_VIEW_PORT): Promise<Viewer> {
-  const run = openRunFolder(dir);
+  const run = openRun(dir);
   const server = createServer(handler(run));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

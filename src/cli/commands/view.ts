@@ -10,13 +10,18 @@ export function registerView(program: Command): void {
     .description(
       'Browse a run folder in a local web app (127.0.0.1 only): tasks, MCTS trees with ' +
         'Q-values, eval trajectories with their candidates, preference pairs, training curves. ' +
-        'DIR: a `stepq demo` run folder, a `stepq collect --out` folder or a `stepq eval --out` folder.',
+        'DIR: a `stepq demo` run folder, a `stepq collect --out` folder, a `stepq eval --out` ' +
+        'folder, or the decision log (`--log FILE`) of `stepq serve-qguided`.',
     )
     .addHelpText(
       'after',
-      examplesText('stepq view runs/demo-hotpotqa-<time>', 'stepq view runs/c1 --port 0'),
+      examplesText(
+        'stepq view runs/demo-hotpotqa-<time>',
+        'stepq view runs/c1 --port 0',
+        'stepq view decisions.jsonl',
+      ),
     )
-    .argument('<dir>', 'run folder')
+    .argument('<dir>', 'run folder or serve-qguided decision log')
     .option(
       '--port <p>',
       'port on 127.0.0.1 (0: any free port)',
