@@ -140,7 +140,9 @@ export function openDecisionLog(file: string): RunFolder {
     tasks,
     taskById: new Map(tasks.map((t) => [t.taskId, t])),
     treeHeaders: new Map(),
-    arms: [{ key, algorithm: 'qguided', n: episodes[0]?.n ?? 0, trajectories: episodes }],
+    arms: [
+      { key, algorithm: 'qguided', n: episodes[0]?.n ?? 0, trajectories: episodes, superseded: [] },
+    ],
     pairsByTask: new Map(),
     training: [],
     problems,
