@@ -10,7 +10,7 @@ import { loadProductsFromValues } from '../src/envs/webshop/products.js';
 import { buildGoals } from '../src/envs/webshop/goals.js';
 import { SearchEngine } from '../src/envs/webshop/search.js';
 
-interface Row extends Record<string, string | number> {}
+type Row = Record<string, string | number>;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;

@@ -96,7 +96,8 @@ export interface LlamaLike {
 /** The module namespace of `node-llama-cpp`, as far as stepq uses it. */
 export interface NodeLlamaCppModule {
   getLlama(options: {
-    gpu?: false | 'auto' | string;
+    /** false (CPU), 'auto', or a backend name such as 'cuda'. */
+    gpu?: false | string;
     build?: 'never';
     logLevel?: unknown;
     progressLogs?: boolean;

@@ -61,7 +61,7 @@ let llamaPromise: Promise<{ module: NodeLlamaCppModule; llama: LlamaLike }> | un
 const models = new Map<string, Promise<LlamaModelLike>>();
 
 /** `STEPQ_GGUF_GPU=false` forces the CPU; the default lets node-llama-cpp pick (CUDA, Vulkan, Metal, else CPU). */
-function gpuSetting(): false | 'auto' | string {
+function gpuSetting(): false | string {
   const v = process.env.STEPQ_GGUF_GPU;
   if (v === undefined || v === '' || v === 'auto') return 'auto';
   return v === 'false' || v === 'cpu' ? false : v;

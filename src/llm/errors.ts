@@ -73,8 +73,8 @@ export function toLlmError(err: unknown, endpoint: string, attempts: number): Er
     const retried = err.status === 429 || (err.status ?? 0) >= 500 ? tries : '';
     return new LlmError(
       endpoint,
-      `${oneLine(serverMessage(err))}${retried}`,
-      err.status,
+      `${oneLine(serverMessage(err as APIError))}${retried}`,
+      err.status as number | undefined,
       err.param ?? undefined,
     );
   }

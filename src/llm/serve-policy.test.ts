@@ -236,7 +236,7 @@ test('a port in use is a UserError', async () => {
 test('`stepq serve-policy` (real heuristic) exits cleanly on SIGTERM', async (t) => {
   const { createHeuristicPolicy } = await import('../agent/heuristic/index.js');
   try {
-    await createHeuristicPolicy('hotpotqa');
+    createHeuristicPolicy('hotpotqa');
   } catch (err) {
     t.skip(`heuristic policy not available yet: ${(err as Error).message}`);
     return;

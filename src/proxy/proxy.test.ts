@@ -103,7 +103,6 @@ async function sdkAgent(
   let state = reset.state;
   const history: HistoryStep[] = [];
   const actions: string[] = [];
-  let reward = 0;
   for (let depth = 0; depth < maxDepth; depth++) {
     const context: StepContext = { env: env.name, taskId, task: reset.observation, history };
     const completion = await client.chat.completions.create({
@@ -117,8 +116,7 @@ async function sdkAgent(
     actions.push(step.action);
     history.push({ text: step.text, action: step.action, observation: result.observation });
     if (result.done) {
-      reward = result.reward;
-      return { actions, success: env.returns.isSuccess(reward) };
+      return { actions, success: env.returns.isSuccess(result.reward) };
     }
   }
   return { actions, success: false };

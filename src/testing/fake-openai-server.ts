@@ -102,7 +102,7 @@ function sendJson(
 }
 
 function defaultText(index: number, body: FakeRequestBody): string {
-  return `Thought: fake reply ${index} (seed ${String(body.seed ?? 'none')})\nAction: Finish[fake]`;
+  return `Thought: fake reply ${index} (seed ${body.seed == null ? 'none' : JSON.stringify(body.seed)})\nAction: Finish[fake]`;
 }
 
 function promptTokens(body: FakeRequestBody): number {

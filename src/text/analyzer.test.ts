@@ -118,6 +118,7 @@ test(
         ...(Array.isArray(item.small_description) ? item.small_description : []),
       ];
       for (const t of texts) {
+        // eslint-disable-next-line no-control-regex -- the ASCII range, on purpose
         if (typeof t !== 'string' || /[^\x00-\x7f]/.test(t)) continue;
         const icu = [...segmenter.segment(t)]
           .filter((s) => s.isWordLike && /[\p{L}\p{N}]/u.test(s.segment))

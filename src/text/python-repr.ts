@@ -10,6 +10,7 @@ export function pythonStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
+    // eslint-disable-next-line no-control-regex -- control characters, on purpose
     else if (/[\x00-\x1f\x7f]/.test(ch))
       out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
     else out += ch;

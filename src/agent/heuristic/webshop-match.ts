@@ -44,7 +44,7 @@ const OPTION_WORDS = new Set([
 ]);
 
 function rawWords(text: string): string[] {
-  return text.toLowerCase().match(/[a-z0-9]+(?:['.\-][a-z0-9]+)*/g) ?? [];
+  return text.toLowerCase().match(/[a-z0-9]+(?:['.-][a-z0-9]+)*/g) ?? [];
 }
 
 export function readRequest(instruction: string): Request {

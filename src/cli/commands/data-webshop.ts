@@ -36,7 +36,7 @@ export function driveUrl(id: string): string {
 function assertJsonFile(path: string, url: string): void {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(256);
-  let n = 0;
+  let n: number;
   try {
     n = readSync(fd, head, 0, head.length, 0);
   } finally {

@@ -5,6 +5,7 @@ import { pythonStrRepr } from '../../text/python-repr.js';
 function fold(s: string): string {
   const lower = s.toLowerCase();
   // Most text is ASCII: skip the (slow) decomposition there.
+  // eslint-disable-next-line no-control-regex -- the ASCII range, on purpose
   return /[^\x00-\x7f]/.test(lower) ? lower.normalize('NFKD').replace(/\p{M}/gu, '') : lower;
 }
 
@@ -48,7 +49,7 @@ export function splitSentences(paragraph: string): string[] {
   if (!text) return [];
   const out: string[] = [];
   let start = 0;
-  const boundary = /([.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])/gu;
+  const boundary = /([.!?])["'”’)\]]*\s+(?=["'“‘([]?[\p{Lu}\p{N}])/gu;
   for (const m of text.matchAll(boundary)) {
     const end = (m.index ?? 0) + m[0].trimEnd().length;
     if (m[1] === '.') {
