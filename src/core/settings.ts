@@ -180,7 +180,9 @@ export function resolveSettings<S extends Settings, I extends Partial<Values<S>>
 ): Values<S> & Omit<I, keyof S> {
   const out: Record<string, unknown> = { ...input };
   for (const [key, s] of Object.entries(group)) {
-    const value = (input as Record<string, unknown>)[key] ?? s.default;
+    // Setting values are plain scalars; checkSetting says when one is not.
+    const value = ((input as Record<string, unknown>)[key] ?? s.default) as
+      string | number | boolean | undefined;
     const problem = checkSetting(s, value);
     if (problem)
       throw new OptionError(key, problem, value === undefined ? undefined : String(value));

@@ -65,7 +65,6 @@ export function registerCollect(program: Command): void {
   );
   addEnvOptions(cmd);
   addPolicyOptions(cmd);
-  cmd;
   const search = addSettings(cmd, SEARCH_SETTINGS);
   const parallel = addSettings(cmd, {
     concurrency: withChanges(CONCURRENCY_SETTINGS.concurrency, {
