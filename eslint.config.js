@@ -50,6 +50,9 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['bin/**', 'scripts/**', '*.js'], languageOptions: { globals: globals.node } },
+  {
+    files: ['bin/**', 'scripts/**', 'examples/**', '*.js'],
+    languageOptions: { globals: globals.node },
+  },
   { files: ['src/view/client/**'], languageOptions: { globals: globals.browser } },
 );

@@ -152,7 +152,7 @@ export async function runEval(
       }),
     ),
   );
-  if (fatal) throw fatal;
+  if (fatal) throw fatal as Error;
   const trajectories = options.taskIds.map((id) => byTask.get(id) as Trajectory);
   const summary = summarize(trajectories, {
     env: options.env.name,

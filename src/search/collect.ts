@@ -251,7 +251,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
       }),
     ),
   );
-  if (fatal) throw fatal;
+  if (fatal) throw fatal as Error;
   summary.wallSeconds = (performance.now() - started) / 1000;
   return summary;
 }
