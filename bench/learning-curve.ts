@@ -49,7 +49,7 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
       const started = performance.now();
       const bundle = await createEnvBundle({ env: name, data: DATA[name], seed });
       const env = bundle.env;
-      const policy = await createHeuristicPolicy(env.name);
+      const policy = createHeuristicPolicy(env.name);
       const trainAll = (bundle.tasks.splits.train ?? []).slice(0, Math.max(...sizes));
       const test = (bundle.tasks.splits.test ?? []).slice(0, testSize);
       const dir = join(root, name);
@@ -109,7 +109,9 @@ export async function run(): Promise<Array<{ title: string; rows: Row[] }>> {
         for (const rule of [...baselines.map((r) => r.name), REFERENCE_RULE])
           row[`${rule} %`] = pct(boot.arms[rule]?.mean ?? NaN);
         for (const rule of baselines)
-          row[`${REFERENCE_RULE} − ${rule} (points)`] = diff(boot.diff(REFERENCE_RULE, rule.name));
+          row[`${REFERENCE_RULE} − ${rule.name} (points)`] = diff(
+            boot.diff(REFERENCE_RULE, rule.name),
+          );
         rows.push(row);
         if (size < wanted) break;
       }

@@ -28,7 +28,10 @@ export class LearnedQModel implements QModel {
     params: FloatArray | readonly FloatArray[],
     readonly decision: DecisionMix = Q_ONLY,
   ) {
-    const list = Array.isArray(params) ? params : [params as FloatArray];
+    // Array.isArray narrows a readonly array to any[]: restate the element type.
+    const list: readonly FloatArray[] = Array.isArray(params)
+      ? (params as readonly FloatArray[])
+      : [params as FloatArray];
     if (list.length === 0) throw new Error('LearnedQModel: no networks');
     this.nets = list.map((p) => new QNet(shape, p));
   }
