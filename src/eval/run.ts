@@ -98,7 +98,7 @@ export function evalSettings(options: EvalOptions): RunSettings {
     qmodel: options.qmodel?.name ?? null,
     ...options.settings,
     algorithm: options.algorithm,
-    n: options.algorithm === 'greedy' ? 1 : options.n,
+    n: getDecisionRule(options.algorithm).samples(options.n),
     seed: options.seed,
     maxDepth: options.maxDepth ?? options.env.maxDepth,
   };

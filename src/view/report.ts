@@ -209,7 +209,7 @@ function linksSection(run: RunFolder, viewerUrl: string): string {
     `<h2>Into the viewer</h2>`,
     `<p>Run <code>stepq view ${esc(run.dir)}</code> (it listens on ${esc(viewerUrl)}), then follow these links.</p>`,
   ];
-  const greedy = run.arms.find((a) => a.algorithm === 'greedy');
+  const greedy = run.arms.find((a) => a.algorithm === BASELINE_RULE);
   // The Q-guided arm of results.json when there is one, else the one with the most candidates.
   const resultN = run.results?.arms.find((a) => a.algorithm === REFERENCE_RULE)?.summary.n;
   const guided = run.arms

@@ -25,7 +25,7 @@ import {
   runLayout,
 } from '../data/run-folder.js';
 import { parseTrajectoryLog, type Algorithm, type Trajectory } from '../eval/trajectory.js';
-import { ruleOrder } from '../eval/decision/index.js';
+import { getDecisionRule, ruleOrder } from '../eval/decision/index.js';
 
 /** The tree file without its nodes: what the task index needs. */
 export type TreeHeader = Header & { file: string };
@@ -140,8 +140,17 @@ export interface RunFolder {
   problems: string[];
 }
 
+/** A rule that always samples one candidate (greedy) is named alone; the others with their n. */
 export const armKey = (algorithm: string, n: number) =>
-  algorithm === 'greedy' ? 'greedy' : `${algorithm} n=${n}`;
+  ruleSamplesOne(algorithm) ? algorithm : `${algorithm} n=${n}`;
+
+function ruleSamplesOne(algorithm: string): boolean {
+  try {
+    return getDecisionRule(algorithm).samples(5) === 1;
+  } catch {
+    return false; // a rule this stepq does not know (an older or extended run)
+  }
+}
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
