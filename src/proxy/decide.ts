@@ -1,13 +1,15 @@
 /**
  * The proxy's decision for one request: the n raw replies of the upstream, deduplicated on the
- * normalised action exactly as `stepq eval` does (distinctSteps), scored by the Q-value model on
- * the decision context, and the highest-Q valid candidate chosen. A candidate with no action is
- * ranked below every valid one; with no valid candidate there is no decision (the caller passes
- * the upstream's first reply through).
+ * normalised action exactly as `stepq eval` does (distinctSteps), and picked by the same
+ * registered `qguided` decision rule (Q-values with the policy's votes as evidence, ties broken
+ * by a seeded draw). With no parseable action among the replies there is no decision (the caller
+ * passes the upstream's first reply through).
  */
 import { distinctSteps } from '../agent/parse.js';
 import type { StepContext } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
+import type { Rng } from '../core/rng.js';
+import { getDecisionRule, REFERENCE_RULE } from '../eval/decision/index.js';
 
 export interface ScoredCandidate {
   /** Canonical step text, as scored. */
@@ -28,6 +30,7 @@ export async function decide(
   context: StepContext,
   replies: readonly string[],
   qmodel: QModel,
+  rng: Rng,
 ): Promise<Decision> {
   const { steps, sourceOf } = distinctSteps(replies);
   const candidates: ScoredCandidate[] = steps.map((step, i) => ({
@@ -37,21 +40,16 @@ export async function decide(
     reply: sourceOf.indexOf(i),
     q: null,
   }));
-  const valid = candidates.filter((c) => c.action !== '');
-  if (valid.length === 0)
+  if (!candidates.some((c) => c.action !== ''))
     return { decided: false, reason: 'no candidate has a parseable action', candidates };
-  const qs = await qmodel.score(
+  const decision = await getDecisionRule(REFERENCE_RULE).decide({
     context,
-    valid.map((c) => c.text),
-  );
-  valid.forEach((c, i) => (c.q = qs[i] ?? null));
-  let best = -1;
-  for (let i = 0; i < candidates.length; i++) {
-    const q = (candidates[i] as ScoredCandidate).q;
-    if (q === null || !Number.isFinite(q)) continue;
-    if (best < 0 || q > ((candidates[best] as ScoredCandidate).q as number)) best = i;
-  }
-  if (best < 0)
-    return { decided: false, reason: 'the Q-value model gave no finite Q-value', candidates };
-  return { decided: true, chosen: best, candidates };
+    candidates: candidates.map((c) => c.text),
+    sourceOf,
+    votes: candidates.map((c) => c.votes),
+    rng,
+    qmodel,
+  });
+  decision.q?.forEach((q, i) => ((candidates[i] as ScoredCandidate).q = q));
+  return { decided: true, chosen: decision.chosen, candidates };
 }

@@ -13,7 +13,7 @@ import type { PolicyOptions } from '../agent/policy-factory.js';
 import { promptFor } from '../agent/prompts/index.js';
 import type { HistoryStep } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
-import { seedFrom } from '../core/rng.js';
+import { Rng, seedFrom } from '../core/rng.js';
 import { canonicalJson } from '../llm/cache.js';
 import { createLlmClient, limitedCall, type LlmClient } from '../llm/client.js';
 import { LlmError } from '../llm/errors.js';
@@ -212,7 +212,13 @@ export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<Q
     const upstreamMs = performance.now() - upstreamStarted;
     if (reply.candidates.length === 0)
       throw new HttpError(502, 'the upstream returned no choices', null, 'upstream_error');
-    const decision = await decide(mapped.context, reply.candidates, options.qmodel);
+    // Ties are broken by a draw seeded from the request, so the same request gets the same answer.
+    const decision = await decide(
+      mapped.context,
+      reply.candidates,
+      options.qmodel,
+      new Rng(seedFrom(seed, 'pick')),
+    );
     const chosen: ScoredCandidate | undefined = decision.decided
       ? decision.candidates[decision.chosen]
       : undefined;
