@@ -13,6 +13,10 @@ export interface PolicyOptions extends PolicySettings {
   apiKey?: string;
   /** Folder of the opt-in on-disk response cache. */
   cacheDir?: string;
+  /** First wait before retrying a faulty reply, in ms (doubling each try; default 250). */
+  retryBaseMs?: number;
+  /** Infrastructure failures in a row (auth, refused, DNS) after which the run stops (default 3). */
+  maxInfraFailures?: number;
 }
 
 /** What a caller passes: the env, and any settings that differ from DEFAULT_POLICY_SETTINGS. */

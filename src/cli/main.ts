@@ -1,6 +1,8 @@
 /** The `stepq` command line. Each subcommand lives in ./commands/<name>.ts. */
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
+import { fsError, isFsError } from '../core/fs.js';
+import { redactSecrets } from '../core/redact.js';
 import { OptionError } from '../core/settings.js';
 import { STEPQ_VERSION } from '../core/version.js';
 import { commands } from './commands/index.js';
@@ -51,8 +53,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    if (err instanceof UserError) {
-      process.stderr.write(`stepq: ${err.message}\n`);
+    if (err instanceof UserError || isFsError(err)) {
+      // One line naming the file or setting; never a secret (servers echo keys back).
+      const message = err instanceof UserError ? err.message : fsError(err).message;
+      process.stderr.write(`stepq: ${redactSecrets(message)}\n`);
       process.exitCode = 2;
       return;
     }

@@ -5,6 +5,7 @@
  */
 import type { Env } from '../core/env.js';
 import { FatalRunError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
 import type { HistoryStep, StepContext } from '../core/messages.js';
 import { addUsage, emptyUsage, type Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
@@ -113,7 +114,7 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
       info: {},
       usage,
       wallSeconds: (performance.now() - started) / 1000,
-      error: err instanceof Error ? err.message : String(err),
+      error: redactSecrets(err instanceof Error ? err.message : String(err)),
     };
   }
   return {

@@ -6,7 +6,28 @@
  * raise --timeout/--retries) are the user's to make.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { UserError } from '../core/errors.js';
+import { FatalRunError, UserError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
+
+/**
+ * What kind of failure, for the caller's decision:
+ * - `infrastructure`: the endpoint cannot be used at all (401/403, connection refused, DNS);
+ *   after a few in a row the run stops (LlmUnavailableError), as every request would fail.
+ * - `reply`: the server answered 200 with a faulty body (not JSON, wrong shape, fewer
+ *   choices than asked); retried by the policy, never cached.
+ * - `request`: anything else the server refused or gave up on after its retries
+ *   (4xx, 5xx or 429 after retries, timeouts): this request failed, the run goes on.
+ */
+export type LlmFailureKind = 'infrastructure' | 'reply' | 'request';
+
+/** Connection-level causes that mean nothing is there to answer (not a passing overload). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 export class LlmError extends UserError {
   /** HTTP status when the server answered, else undefined (timeout, refused, malformed). */
@@ -16,16 +37,51 @@ export class LlmError extends UserError {
   readonly detail: string;
   /** The request field the server blamed, when it said (OpenAI-style `error.param`). */
   readonly param: string | undefined;
+  readonly kind: LlmFailureKind;
 
-  constructor(endpoint: string, detail: string, status?: number, param?: string) {
+  constructor(
+    endpoint: string,
+    detail: string,
+    status?: number,
+    param?: string,
+    kind: LlmFailureKind = status === 401 || status === 403 ? 'infrastructure' : 'request',
+  ) {
+    // Servers echo headers and URLs back; nothing secret goes into a message (src/core/redact.ts).
+    const safeEndpoint = redactSecrets(endpoint);
+    const safeDetail = redactSecrets(detail);
     super(
-      `LLM request to ${endpoint} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`,
+      `LLM request to ${safeEndpoint} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${safeDetail}`,
     );
     this.name = 'LlmError';
     this.status = status;
-    this.endpoint = endpoint;
-    this.detail = detail;
+    this.endpoint = safeEndpoint;
+    this.detail = safeDetail;
     this.param = param;
+    this.kind = kind;
+  }
+}
+
+/** A 200 reply whose body cannot be used (not JSON, wrong shape, too few choices): retried. */
+export class LlmReplyError extends LlmError {
+  constructor(endpoint: string, detail: string) {
+    super(endpoint, detail, undefined, undefined, 'reply');
+    this.name = 'LlmReplyError';
+  }
+}
+
+/**
+ * The endpoint failed K times in a row for a reason no retry fixes (wrong key, nothing
+ * listening, unknown host): the run stops here with one line instead of trying every task.
+ */
+export class LlmUnavailableError extends FatalRunError {
+  constructor(
+    readonly last: LlmError,
+    readonly failures: number,
+  ) {
+    super(
+      `stopping: ${failures} LLM requests in a row could not be served (${last.message}); fix the endpoint or key and re-run to resume`,
+    );
+    this.name = 'LlmUnavailableError';
   }
 }
 
@@ -67,6 +123,9 @@ export function toLlmError(err: unknown, endpoint: string, attempts: number): Er
     return new LlmError(
       endpoint,
       `could not connect${tries}${reason ? ` (${reason})` : ''}: is the server running and --base-url right?`,
+      undefined,
+      undefined,
+      UNREACHABLE.has(reason) ? 'infrastructure' : 'request',
     );
   }
   if (err instanceof APIError) {
@@ -79,6 +138,9 @@ export function toLlmError(err: unknown, endpoint: string, attempts: number): Er
     );
   }
   if (err instanceof SyntaxError)
-    return new LlmError(endpoint, `response body is not valid JSON (${oneLine(err.message, 120)})`);
+    return new LlmReplyError(
+      endpoint,
+      `response body is not valid JSON (${oneLine(err.message, 120)})`,
+    );
   return new LlmError(endpoint, oneLine(err instanceof Error ? err.message : String(err)));
 }

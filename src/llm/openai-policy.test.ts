@@ -7,7 +7,8 @@ import type { PolicyOptions } from '../agent/policy-factory.js';
 import { UserError } from '../core/errors.js';
 import type { Message } from '../core/messages.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../testing/fake-openai-server.js';
-import { LlmError } from './errors.js';
+import { FatalRunError } from '../core/errors.js';
+import { LlmError, LlmReplyError, LlmUnavailableError } from './errors.js';
 import { createOpenAIPolicy, OpenAIPolicy } from './openai-policy.js';
 
 const messages: Message[] = [
@@ -104,26 +105,24 @@ test('missing usage counts calls but 0 tokens', async () => {
   assert.deepEqual(reply.usage, { calls: 1, promptTokens: 0, completionTokens: 0 });
 });
 
-test('an endpoint that ignores n gets single requests with seeds seed+i, remembered afterwards', async () => {
+test('an endpoint that ignores n (one choice on every try) gets single requests with seeds seed+i, remembered afterwards', async () => {
   const server = await fakeServer();
-  server.enqueue({
+  server.setHandler((r) => ({
     kind: 'choices',
-    texts: (_i, body) => `first seed ${String(body.seed)}`,
+    texts: (_i, body) => `${r.body?.n === 1 ? 'single' : 'first'} seed ${String(body.seed)}`,
     ignoreN: true,
     usage: { prompt_tokens: 10, completion_tokens: 2 },
-  });
-  server.setHandler(() => ({
-    kind: 'choices',
-    texts: (_i, body) => `single seed ${String(body.seed)}`,
-    usage: { prompt_tokens: 10, completion_tokens: 2 },
   }));
-  const policy = createOpenAIPolicy('m1', options(server));
+  const policy = createOpenAIPolicy('m1', options(server, { retryBaseMs: 1 }));
   const reply = await policy.propose(messages, 3, { seed: 100 });
   assert.deepEqual(reply.candidates, ['first seed 100', 'single seed 101', 'single seed 102']);
   assert.deepEqual(reply.usage, { calls: 3, promptTokens: 30, completionTokens: 6 });
+  // maxRetries 2: the n = 3 request is tried 3 times before the endpoint counts as ignoring n.
   assert.deepEqual(
     server.requests.map((r) => [r.body?.n, r.body?.seed]),
     [
+      [3, 100],
+      [3, 100],
       [3, 100],
       [1, 101],
       [1, 102],
@@ -133,13 +132,122 @@ test('an endpoint that ignores n gets single requests with seeds seed+i, remembe
   const again = await createOpenAIPolicy('m1', options(server)).propose(messages, 3, { seed: 100 });
   assert.deepEqual(again.candidates, ['single seed 100', 'single seed 101', 'single seed 102']);
   assert.deepEqual(
-    server.requests.slice(3).map((r) => [r.body?.n, r.body?.seed]),
+    server.requests.slice(5).map((r) => [r.body?.n, r.body?.seed]),
     [
       [1, 100],
       [1, 101],
       [1, 102],
     ],
   );
+});
+
+test('a short reply (fewer choices than n, or none) is asked again; n is kept for the rest of the run', async () => {
+  const server = await fakeServer();
+  const clean = (_i: number, body: Record<string, unknown>) =>
+    `Action: Finish[${String(body.seed)}-${_i}]`;
+  server.setHandler(() => ({ kind: 'choices', texts: clean }));
+  server.enqueue(
+    { kind: 'json', body: { choices: [] } },
+    { kind: 'json', body: { choices: [{ index: 0, message: { content: 'one' } }] } },
+  );
+  const policy = createOpenAIPolicy('m-short', options(server, { retryBaseMs: 1 }));
+  const reply = await policy.propose(messages, 3, { seed: 7 });
+  assert.deepEqual(reply.candidates, [
+    'Action: Finish[7-0]',
+    'Action: Finish[7-1]',
+    'Action: Finish[7-2]',
+  ]);
+  assert.deepEqual(reply.usage.calls, 1, 'the faulty tries are not counted as calls');
+  // The next request still asks for n = 3 in one call (before: one short reply switched to n = 1).
+  await policy.propose(messages, 3, { seed: 8 });
+  assert.deepEqual(
+    server.requests.map((r) => r.body?.n),
+    [3, 3, 3, 3],
+  );
+  // An empty choices list for a single request is retried too, and never executed as ''.
+  server.enqueue({ kind: 'json', body: { choices: [] } });
+  const single = await policy.propose(messages, 1, { seed: 9 });
+  assert.deepEqual(single.candidates, ['Action: Finish[9-0]']);
+});
+
+test('a reply that stays faulty is an LlmReplyError after the tries, and is not cached', async () => {
+  const server = await fakeServer();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'stepq-faulty-cache-'));
+  cleanups.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+  server.setHandler(() => ({
+    kind: 'malformed',
+    body: 'upstream overloaded',
+    contentType: 'text/plain',
+  }));
+  const policy = createOpenAIPolicy(
+    'm1',
+    options(server, { maxRetries: 2, retryBaseMs: 1, cacheDir }),
+  );
+  const err = await policy.propose(messages, 2, { seed: 1 }).catch((e: unknown) => e);
+  assert.ok(err instanceof LlmReplyError, String(err));
+  assert.match(err.message, /response is not JSON: "upstream overloaded".*after 3 attempt/);
+  assert.equal(server.requests.length, 3, 'a non-JSON 200 body is retried');
+  assert.equal(existsSync(join(cacheDir, 'llm')), false, 'nothing faulty is cached');
+  // A short reply is not cached either: the next (healthy) answer is.
+  server.setHandler(() => ({ kind: 'choices', texts: ['Action: Finish[a]'], ignoreN: false }));
+  const ok = await policy.propose(messages, 2, { seed: 1 });
+  assert.equal(ok.candidates.length, 2);
+  const again = await policy.propose(messages, 2, { seed: 1 });
+  assert.deepEqual(again.candidates, ok.candidates);
+  assert.equal(server.requests.length, 4, 'the second answer came from the cache');
+});
+
+test('many requests on one run-wide signal leave no abort listener behind', async () => {
+  const { EventEmitter } = await import('node:events');
+  const server = await fakeServer();
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  cleanups.push(() => process.off('warning', onWarning));
+  const controller = new AbortController();
+  const policy = createOpenAIPolicy('m-leak', options(server, { concurrency: 8 }));
+  for (let round = 0; round < 5; round++)
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        policy.propose(messages, 2, { seed: round * 10 + i, signal: controller.signal }),
+      ),
+    );
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(EventEmitter.getEventListeners(controller.signal, 'abort').length, 0);
+  assert.deepEqual(
+    warnings.filter((w) => w === 'MaxListenersExceededWarning'),
+    [],
+  );
+});
+
+test('K infrastructure failures in a row (401, refused) stop the run with one LlmUnavailableError', async () => {
+  const server = await fakeServer();
+  server.setHandler(() => ({ kind: 'error', status: 401, message: 'Incorrect API key provided' }));
+  const policy = createOpenAIPolicy('m1', options(server, { maxInfraFailures: 3 }));
+  for (let i = 0; i < 2; i++) {
+    const err = await policy.propose(messages, 1, { seed: i }).catch((e: unknown) => e);
+    assert.ok(err instanceof LlmError && !(err instanceof FatalRunError), String(err));
+    assert.equal(err.kind, 'infrastructure');
+  }
+  const third = await policy.propose(messages, 1, { seed: 3 }).catch((e: unknown) => e);
+  assert.ok(third instanceof LlmUnavailableError, String(third));
+  assert.match(
+    third.message,
+    /^stopping: 3 LLM requests in a row could not be served \(.*HTTP 401/,
+  );
+  // From now on every call fails at once, without a request.
+  const before = server.requests.length;
+  await assert.rejects(policy.propose(messages, 1, { seed: 4 }), LlmUnavailableError);
+  assert.equal(server.requests.length, before);
+
+  // A 500 is not an infrastructure failure: it never stops the run by itself.
+  const flaky = await fakeServer();
+  flaky.setHandler(() => ({ kind: 'error', status: 500 }));
+  const p2 = createOpenAIPolicy('m1', options(flaky, { maxRetries: 0, maxInfraFailures: 2 }));
+  for (let i = 0; i < 3; i++) {
+    const err = await p2.propose(messages, 1, { seed: i }).catch((e: unknown) => e);
+    assert.ok(err instanceof LlmError && err.kind === 'request', String(err));
+  }
 });
 
 test('an endpoint that rejects n with a 400 gets single requests; other 400s are errors', async () => {
@@ -333,4 +441,38 @@ test('api.openai.com without a key, or a bad base URL, is a UserError up front',
     () => createOpenAIPolicy('m', { ...base, baseUrl: 'localhost:8000' }),
     /must start with http/,
   );
+});
+
+test('--base-url keeps its query string on every request and turns credentials into a header; no secret in errors', async () => {
+  const server = await fakeServer();
+  server.enqueue({ kind: 'choices', texts: ['Action: Finish[a]'] });
+  const root = server.baseUrl.replace('http://', 'http://bob:hunter2secret@');
+  const policy = createOpenAIPolicy('m1', {
+    ...options(server),
+    baseUrl: `${root}?api-key=sekrit-query-key&api-version=2024-06-01`,
+  });
+  await policy.propose(messages, 1, { seed: 1 });
+  const first = server.requests[0];
+  assert.equal(first?.path, '/v1/chat/completions');
+  assert.equal(first?.query, 'api-key=sekrit-query-key&api-version=2024-06-01');
+  assert.equal(
+    first?.headers.authorization,
+    `Basic ${Buffer.from('bob:hunter2secret').toString('base64')}`,
+  );
+  // A server that echoes the request back in its error body: the message carries no secret.
+  server.setHandler((r) => ({
+    kind: 'error',
+    status: 400,
+    message: `bad request; you sent ${r.headers.authorization} to ${r.path}?${r.query}`,
+  }));
+  const keyed = createOpenAIPolicy('m1', {
+    ...options(server),
+    apiKey: 'sk-test-0123456789abcdef',
+    baseUrl: `${server.baseUrl}?api-key=sekrit-query-key`,
+  });
+  const err = await keyed.propose(messages, 1, { seed: 2 }).catch((e: unknown) => e);
+  assert.ok(err instanceof LlmError, String(err));
+  assert.match(err.message, /HTTP 400/);
+  for (const secret of ['sk-test-0123456789abcdef', 'sekrit-query-key', 'hunter2secret'])
+    assert.ok(!err.message.includes(secret), err.message);
 });

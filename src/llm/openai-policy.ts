@@ -1,8 +1,11 @@
 /**
  * The agent policy over any OpenAI-compatible chat endpoint (OpenAI, vLLM, llama.cpp,
- * `stepq serve-policy`). One request asks for all n candidates; endpoints that ignore or
- * reject `n` get n single requests with seeds seed, seed+1, ... instead (remembered per
- * endpoint and model). Every HTTP request passes the process-wide LLM limiter.
+ * `stepq serve-policy`). One request asks for all n candidates; endpoints that reject `n`,
+ * or answer every try of a request with one choice, get n single requests with seeds seed,
+ * seed+1, ... instead (remembered per endpoint and model). Every reply is validated: a body
+ * that is not JSON, has the wrong shape or fewer choices than asked is retried (the same
+ * request, so the answer is the one a clean reply would have been), never cached, and an
+ * LlmReplyError once the tries are spent. Every HTTP request passes the process-wide limiter.
  */
 import type OpenAI from 'openai';
 import { z } from 'zod';
@@ -18,7 +21,7 @@ import {
 } from '../core/policy.js';
 import { cacheKey, ResponseCache } from './cache.js';
 import { createLlmClient, limitedCall, validateResponse, type LlmClient } from './client.js';
-import { LlmError } from './errors.js';
+import { LlmError, LlmReplyError } from './errors.js';
 import { llmLimit } from './limiter.js';
 import { POLICY_STOP, truncateAtStop } from './stop.js';
 
@@ -106,7 +109,8 @@ export class OpenAIPolicy implements Policy {
     const cachedRequest = { ...request, baseURL: this.llm.baseUrl };
     const key = this.cache ? cacheKey(cachedRequest) : '';
     const hit = this.cache?.get(key);
-    if (hit) {
+    // A cached reply short of n candidates (written by an older stepq) is not replayed.
+    if (hit && hit.candidates.length === n) {
       this.stats.cacheHits++;
       return { candidates: hit.candidates, usage: emptyUsage() };
     }
@@ -128,20 +132,25 @@ export class OpenAIPolicy implements Policy {
     let candidates: string[] = [];
     if (n > 1 && !noNSupport.has(nKey)) {
       try {
-        const first = await this.request(request, signal);
+        const first = await this.request(request, signal, n);
         addUsage(usage, first.usage);
-        candidates = first.texts;
+        return { candidates: first.texts.slice(0, n), usage };
       } catch (err) {
-        if (!rejectsN(err)) throw err;
+        if (err instanceof ShortReplies && err.allSingle) {
+          // Every try answered one choice: the endpoint ignores n. Keep the first answer as
+          // candidate 0 (seed + 0) and ask for the others one by one from now on.
+          addUsage(usage, err.usage);
+          candidates = [err.firstText];
+        } else if (err instanceof ShortReplies) throw err.error;
+        else if (!rejectsN(err)) throw err;
       }
-      if (candidates.length >= n) return { candidates: candidates.slice(0, n), usage };
       noNSupport.add(nKey);
     }
     // Single requests for the candidates still missing; candidate i always uses seed + i.
     const singles = await Promise.all(
       Array.from({ length: n - candidates.length }, (_, j) => {
         const i = candidates.length + j;
-        return this.request({ ...request, n: 1, seed: request.seed + i }, signal);
+        return this.request({ ...request, n: 1, seed: request.seed + i }, signal, 1);
       }),
     );
     for (const single of singles) {
@@ -151,8 +160,65 @@ export class OpenAIPolicy implements Policy {
     return { candidates, usage };
   }
 
-  /** One HTTP request (with the SDK's retries) under the shared limiter, validated. */
+  /**
+   * One logical request: HTTP (with the SDK's own retries) under the shared limiter, then
+   * validation; a faulty reply (not JSON, wrong shape, fewer than `want` choices) is asked
+   * again, up to `attempts` tries with a short backoff.
+   */
   private async request(
+    body: ChatRequest,
+    signal: AbortSignal | undefined,
+    want: number,
+  ): Promise<{ texts: string[]; usage: Usage }> {
+    // Usage counts the reply used, as for the SDK's own retries (a logical request is one call).
+    let firstUsage: Usage = emptyUsage();
+    let short = 0;
+    let allSingle = true;
+    let firstText = '';
+    let lastError: LlmReplyError | undefined;
+    for (let attempt = 0; attempt < this.llm.attempts; attempt++) {
+      if (attempt > 0) await backoff(attempt, this.options.retryBaseMs, signal);
+      let reply: { texts: string[]; usage: Usage };
+      try {
+        reply = await this.requestOnce(body, signal);
+      } catch (err) {
+        if (!(err instanceof LlmReplyError)) throw err;
+        lastError = err;
+        allSingle = false;
+        continue;
+      }
+      if (reply.texts.length >= want) {
+        this.stats.requests++;
+        return reply;
+      }
+      short++;
+      if (reply.texts.length !== 1) allSingle = false;
+      else if (short === 1) {
+        firstText = reply.texts[0] as string;
+        firstUsage = reply.usage;
+      }
+      lastError = new LlmReplyError(
+        this.endpoint,
+        `asked for ${want} choice(s), got ${reply.texts.length}`,
+      );
+    }
+    const error = lastError ?? new LlmReplyError(this.endpoint, 'no usable reply');
+    const detail = new LlmReplyError(
+      this.endpoint,
+      `${error.detail} (after ${this.llm.attempts} attempt(s))`,
+    );
+    if (short > 0 && want > 1)
+      throw new ShortReplies(
+        detail,
+        firstUsage,
+        allSingle && short === this.llm.attempts,
+        firstText,
+      );
+    throw detail;
+  }
+
+  /** One HTTP request (with the SDK's retries) under the shared limiter, validated. */
+  private async requestOnce(
     body: ChatRequest,
     signal: AbortSignal | undefined,
   ): Promise<{ texts: string[]; usage: Usage }> {
@@ -160,15 +226,13 @@ export class OpenAIPolicy implements Policy {
       this.llm,
       this.options.concurrency,
       CHAT_PATH,
-      (client) =>
-        client.chat.completions.create(
-          body as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-          signal ? { signal } : undefined,
-        ),
+      (client, callSignal) =>
+        client.chat.completions.create(body as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, {
+          signal: callSignal,
+        }),
       signal,
     );
     const data = validateResponse(raw, chatResponseSchema, this.endpoint);
-    this.stats.requests++;
     const choices = [...data.choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     const texts = choices.map((c) => truncateAtStop(c.message.content ?? '', body.stop));
     const u = data.usage;
@@ -181,6 +245,33 @@ export class OpenAIPolicy implements Policy {
       },
     };
   }
+}
+
+/** Every try of a request came back with too few choices (usage: the first one-choice reply's). */
+class ShortReplies extends Error {
+  constructor(
+    readonly error: LlmReplyError,
+    readonly usage: Usage,
+    /** Each try answered exactly one choice to an n > 1 request: the endpoint ignores n. */
+    readonly allSingle: boolean,
+    readonly firstText: string,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Waits retryBase x 2^(attempt-1) ms (default base 250 ms), or less if the run is aborted. */
+function backoff(attempt: number, baseMs = 250, signal?: AbortSignal): Promise<void> {
+  const ms = Math.min(8000, baseMs * 2 ** (attempt - 1));
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export function createOpenAIPolicy(model: string, options: PolicyOptions): Policy {

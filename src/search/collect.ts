@@ -13,6 +13,7 @@ import pLimit from 'p-limit';
 import type { Env } from '../core/env.js';
 import { FatalRunError, UserError } from '../core/errors.js';
 import { fsError } from '../core/fs.js';
+import { redactSecrets } from '../core/redact.js';
 import type { Policy } from '../core/policy.js';
 import { readTreeFile, writeTreeFile, type TreeFile } from '../data/tree.js';
 import { claimRunFolder, runLayout, type RunSettings } from '../data/run-folder.js';
@@ -232,7 +233,7 @@ export async function collectTrees(options: CollectOptions): Promise<CollectSumm
           // written, so a re-run retries it, from the partial tree when the search kept one.
           // A fatal one (unwritable output, unreachable LLM) ends the run; finished work is kept.
           const cause = err instanceof SearchInterrupted ? err.cause : err;
-          const error = err instanceof Error ? err.message : String(err);
+          const error = redactSecrets(err instanceof Error ? err.message : String(err));
           if (err instanceof SearchInterrupted) {
             const failures = (resume?.failures ?? 0) + 1;
             writePartialTree(partialFile, { ...err.partial, error, failures });

@@ -50,6 +50,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without the query, e.g. `/v1/chat/completions`. */
   path: string;
+  /** The query string without `?` ('' when none). */
+  query: string;
   headers: IncomingHttpHeaders;
   rawBody: string;
   /** The parsed JSON body, or undefined when it was empty or not JSON. */
@@ -246,6 +248,7 @@ export async function startFakeOpenAIServer(
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
         path: (req.url ?? '/').split('?')[0] as string,
+        query: (req.url ?? '').split('?').slice(1).join('?'),
         headers: req.headers,
         rawBody,
         body,

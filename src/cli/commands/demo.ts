@@ -65,6 +65,8 @@ function renderResult(r: PipelineResult): string {
       r.arms.map((a) => ({
         algorithm: a.algorithm,
         'success [95% CI]': ci(a.success),
+        // Episodes that could not run (LLM/env failure after retries), apart from agent failures.
+        errors: a.summary.errors,
         avgReward: a.summary.avgReward,
         llmCalls: a.summary.llmCalls,
         tokens: a.summary.promptTokens + a.summary.completionTokens,

@@ -8,6 +8,8 @@ import { renderTable } from '../../text/table.js';
 import { DEFAULT_FEATURIZER } from '../../qmodel/featurizer.js';
 import { readPairsFile } from '../../qmodel/pairs.js';
 import { saveQModel } from '../../qmodel/store.js';
+import { fsError } from '../../core/fs.js';
+import { ensureWritableDir } from '../../data/run-folder.js';
 import { trainQModel, type EpochStats } from '../../qmodel/train.js';
 import { FEATURIZER_SETTINGS, TRAIN_SETTINGS } from '../../qmodel/train-settings.js';
 import { runTrlTrain, TRL_ONLY_FLAGS, type TrlFlags } from './train-trl.js';
@@ -93,6 +95,8 @@ export function registerTrain(program: Command): void {
       if (stray) throw new UserError(`${stray.flag} needs --engine trl`);
       const pairs = readPairsFile(flags.pairs);
       const options = train(flags);
+      // Before training: a model that cannot be saved must not cost the training first.
+      ensureWritableDir(flags.out);
       const progress = startProgress('train', options.epochs * options.members, {
         quiet: flags.json,
         fields: ['loss', 'heldOutAcc'],
@@ -114,7 +118,11 @@ export function registerTrain(program: Command): void {
       } finally {
         progress.stop();
       }
-      saveQModel(flags.out, result, { pairsFile: resolve(flags.pairs) });
+      try {
+        saveQModel(flags.out, result, { pairsFile: resolve(flags.pairs) });
+      } catch (err) {
+        throw fsError(err, flags.out, 'write');
+      }
       const best = result.history[result.bestEpoch - 1];
       const summary = {
         out: flags.out,
