@@ -23,7 +23,7 @@ from .manifest import FORMAT, versions, write_manifest
 from .pairs import Pair, read_pairs
 from .tokens import TokenBoundaryError, TokenSettings, TooLongError, encode, settings_for
 
-# The paper's hyper-parameters (method-spec sections 5 and 8); other envs get HotPotQA's.
+# The paper's hyper-parameters (docs/method.md#dpo-training and #hyper-parameters); other envs get HotPotQA's.
 ENV_DEFAULTS: dict[str, dict[str, float]] = {
     "hotpotqa": {"beta": 0.05, "epochs": 1},
     "webshop": {"beta": 0.1, "epochs": 2},

@@ -1,5 +1,5 @@
 /**
- * Converts trees saved by the official Python code (method-spec §3.8: the recursive
+ * Converts trees saved by the official Python code (docs/method.md#saved-trees: the recursive
  * `to_dict()` of the root, one `<task_idx>.json` per task) into stepq tree files.
  * Env states were never saved there (state: null); Q = the official `value`; the stored
  * action strings are re-parsed so the canonical text matches what stepq writes. The best
@@ -64,7 +64,7 @@ const officialNodeSchema: z.ZodType<OfficialNode> = z.looseObject({
   messages: z.array(officialMessageSchema).nullish(),
 }) as z.ZodType<OfficialNode>;
 
-/** The official scripts' depth limits (method-spec §1.4). */
+/** The official scripts' depth limits (docs/method.md#depth-limits). */
 const OFFICIAL_MAX_DEPTH: Record<string, number> = { hotpotqa: 7, webshop: 10 };
 
 function taskTextOf(root: OfficialNode): string {
@@ -131,7 +131,7 @@ export function convertOfficialTree(value: OfficialNode, env: string, taskId: st
       rolloutSteps: null,
       rolloutSuccesses: null,
       wallSeconds: null,
-      // Both official envs count a success as reward exactly 1 (method-spec §3.7).
+      // Both official envs count a success as reward exactly 1 (docs/method.md#early-stop).
       solved: terminalRewards.some((r) => r >= 1),
       bestReward: terminalRewards.length ? Math.max(...terminalRewards) : null,
     },

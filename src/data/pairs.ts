@@ -1,5 +1,5 @@
 /**
- * Step-level preference pairs (method-spec §4) from MCTS trees. At a decision point the
+ * Step-level preference pairs (docs/method.md#preference-pairs) from MCTS trees. At a decision point the
  * sibling with the highest Q (mean backed-up return) is chosen and the one with the
  * lowest Q rejected. Only visited siblings count: an unvisited child has no estimate.
  * The prompt is qModelMessages(context): exactly what the Q-value model is trained and

@@ -1,7 +1,7 @@
 /**
  * One evaluation episode. Every decision rule (./decision) shares this loop: rules differ
  * only in how many candidates are sampled and which one is executed. Unchosen
- * candidates are never executed (the official code runs them all, method-spec §9.6).
+ * candidates are never executed (the official code runs them all, docs/method.md#execute-before-select).
  */
 import type { Env } from '../core/env.js';
 import { FatalRunError } from '../core/errors.js';

@@ -5,7 +5,7 @@
  * marker; see chat-templates.ts and token-span.ts), with the no-few-shot prompt of
  * qModelMessages (the same text the pairs store). This fixes the official inference,
  * which took a per-token mean of log_softmax(logit difference) over a span including the
- * role header (method-spec §9.3). Both models are served by OpenAI-compatible
+ * role header (docs/method.md#inference-q-mismatch). Both models are served by OpenAI-compatible
  * /v1/completions endpoints that return prompt-token log-probs (vLLM).
  */
 import type { StepContext } from '../core/messages.js';

@@ -1,7 +1,7 @@
 /**
  * The HotPotQA agent prompt: stepq's own instruction and three few-shot trajectories
- * (invented topics, so no example can leak a real answer). Turns follow method-spec
- * §1.1-1.3: user `Question: ...`, assistant `Thought: ...\nAction: ...` (the canonical
+ * (invented topics, so no example can leak a real answer). Turns follow
+ * docs/method.md#conversation: user `Question: ...`, assistant `Thought: ...\nAction: ...` (the canonical
  * text of src/agent/parse.ts), user `Observation: ...`, with observations written in the
  * env's formats (page preview, `Could not find ... Similar: [...]`, `(Result i / N) ...`).
  * Each trajectory ends with its Finish step.

@@ -1,6 +1,6 @@
 /**
  * The WebShop agent prompt: stepq's own instruction and one worked example (not the
- * paper's or ReAct's text). The conversation follows method-spec §1.1-1.3: the task is
+ * paper's or ReAct's text). The conversation follows docs/method.md#conversation: the task is
  * the raw text of the start page, each assistant turn is `Thought: ...\nAction: ...`,
  * and each observation comes back as `Observation:\n<page text>`.
  */

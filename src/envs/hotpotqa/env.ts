@@ -1,6 +1,6 @@
 /**
  * The HotPotQA env (ReAct-style Search / Lookup / Finish over a "Wikipedia"), with the
- * state held per tree node instead of in one shared object (method-spec §9.1).
+ * state held per tree node instead of in one shared object (docs/method.md#shared-env-state).
  *
  * Observations (kept exactly; the heuristic policy reads them):
  * - reset: `Question: <question>`
@@ -15,12 +15,12 @@
  *   standard answer normalisation; info `{ em, f1 }`.
  * - Think[...]: `Nice thought.`
  * - anything else, or an empty Search/Lookup/Finish argument: `Invalid action: <cmd>`,
- *   valid = false, reward 0, not done, state unchanged (method-spec §1.5).
+ *   valid = false, reward 0, not done, state unchanged (docs/method.md#invalid-actions).
  * Verbs are case-insensitive.
  *
  * Returns (what MCTS backs up): a finished episode returns 1 when the answer is right and
  * -1 when it is wrong; running out of depth also returns -1 (the official code gives a
- * wrong answer's ancestors 0, method-spec §9.10; we make both failures equal). Success = EM 1.
+ * wrong answer's ancestors 0, docs/method.md#asymmetric-returns; we make both failures equal). Success = EM 1.
  */
 import type { Env, ResetResult, ReturnRules, StepResult } from '../../core/env.js';
 import { UserError } from '../../core/errors.js';

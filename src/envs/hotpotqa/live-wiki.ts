@@ -1,6 +1,6 @@
 /**
  * Live Wikipedia through the MediaWiki Action API (search + plain-text extracts) instead
- * of the official env's HTML scraping through a hard-coded proxy (method-spec §2.1, §9.1).
+ * of the official env's HTML scraping through a hard-coded proxy (docs/method.md#hotpotqa-env, docs/method.md#shared-env-state).
  * Every response is cached on disk, keyed by the request URL, so a run can be replayed
  * without the network and tree nodes resumed later read the same page text.
  *

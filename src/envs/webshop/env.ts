@@ -1,6 +1,6 @@
 /**
  * The in-process WebShop text environment: the gym `WebAgentTextEnv` semantics
- * (webshop-spec §3.3) over a plain-JSON state, so any tree node can resume exactly.
+ * (docs/webshop-port.md#actions) over a plain-JSON state, so any tree node can resume exactly.
  */
 import { UserError } from '../../core/errors.js';
 import { seedFrom } from '../../core/rng.js';

@@ -1,7 +1,7 @@
 /**
  * `fuzz.token_set_ratio` of thefuzz 0.19 as WebShop installs it (no python-Levenshtein),
  * so the ratio is difflib's Ratcliff/Obershelp `SequenceMatcher(None, a, b).ratio()`
- * (webshop-spec §4.6). Strings are handled as code points, like Python.
+ * (docs/webshop-port.md#token-set-ratio). Strings are handled as code points, like Python.
  */
 import { pythonStrRepr } from '../../text/python-repr.js';
 

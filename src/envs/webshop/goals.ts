@@ -1,5 +1,5 @@
 /**
- * `get_goals` (webshop-spec §1.3): human or synthetic goals with a price constraint,
+ * `get_goals` (docs/webshop-port.md#goals): human or synthetic goals with a price constraint,
  * then CPython's `random.seed(233); random.shuffle(goals)`, so `fixed_{i}` = goals[i]
  * exactly as in the official env.
  */

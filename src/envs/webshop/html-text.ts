@@ -1,5 +1,5 @@
 /**
- * WebShop's "text" observation of an HTML page (webshop-spec §3.1), as BeautifulSoup's
+ * WebShop's "text" observation of an HTML page (docs/webshop-port.md#html-to-text), as BeautifulSoup's
  * html.parser + `tag_visible` + `' [SEP] '.join(t.strip() ...)` produce it, and the
  * clickables the gym text env derives from the same page. A small HTML scanner of our
  * own: text nodes, void elements, raw script/style, comments, entities. The in-process

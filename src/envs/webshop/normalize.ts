@@ -1,4 +1,4 @@
-/** `normalize.py`: colour and size normalisation used by the option reward (webshop-spec §4.5). */
+/** `normalize.py`: colour and size normalisation used by the option reward (docs/webshop-port.md#normalize). */
 
 export const COLOR_SET: readonly string[] = (
   'alabaster apricot aqua ash asphalt azure banana beige black blue blush bordeaux bronze brown burgundy camel camo ' +

@@ -1,5 +1,5 @@
 /**
- * The in-process renderer: each WebShop page (webshop-spec §3.2) straight to the text
+ * The in-process renderer: each WebShop page (docs/webshop-port.md#page-layouts) straight to the text
  * segments and clickables that the real templates + BeautifulSoup give, without building
  * HTML. Every template text node goes through `textSegment`, the same rule the HTML
  * extractor applies, so whitespace-only and empty fields behave alike on both paths.

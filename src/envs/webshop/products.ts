@@ -1,6 +1,6 @@
 /**
  * `load_products`: raw WebShop items -> the normalised products the pages, the search
- * index and the reward read (webshop-spec §1.2). Works on parsed values, so files and
+ * index and the reward read (docs/webshop-port.md#products). Works on parsed values, so files and
  * the built-in generator share this one code path.
  */
 import { Rng, seedFrom } from '../../core/rng.js';

@@ -1,5 +1,5 @@
 /**
- * `get_reward` (webshop-spec §4): type x (attributes + options + price) / (|attrs| + |options| + 1).
+ * `get_reward` (docs/webshop-port.md#reward): type x (attributes + options + price) / (|attrs| + |options| + 1).
  * Known deviation: the title score uses heuristic H1 (content words by a regex and a
  * stop list) instead of spaCy's NOUN/PROPN tags; it reproduces every reward fact of the
  * official tests and all title facts but one (which stays on the same side of 0.2).

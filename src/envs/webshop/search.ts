@@ -1,5 +1,5 @@
 /**
- * The WebShop search engine (webshop-spec §2): a Lucene-faithful BM25 index over each
+ * The WebShop search engine (docs/webshop-port.md#search-engine): a Lucene-faithful BM25 index over each
  * product's document text, built once per catalogue and shared by every task and tree node.
  */
 import { Bm25Index } from '../../text/bm25.js';

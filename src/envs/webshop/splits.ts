@@ -1,5 +1,5 @@
 /**
- * Task splits. The paper's WebShop splits (method-spec §6.3) index the goals of the full
+ * Task splits. The paper's WebShop splits (docs/method.md#metric-and-splits) index the goals of the full
  * catalogue (12,087 human goals); the 8 ids that are also in test are removed from train.
  * Any other catalogue gets a fixed-seed 60/40 split.
  */

@@ -65,7 +65,7 @@ function money(x: number): string {
   return '$' + x.toFixed(2);
 }
 
-/** The highest price_upper the engine can draw for a hidden price <= maxPrice (spec §1.3). */
+/** The highest price_upper the engine can draw for a hidden price <= maxPrice (docs/webshop-port.md#goals). */
 function highestPriceUpper(maxPrice: number): number {
   return Math.floor(maxPrice / 10) * 10 + 40;
 }

@@ -2,9 +2,9 @@
  * `--webshop-url`: the WebShop env over HTTP against a running official WebShop Flask
  * server. The server keeps only each session's goal; where the agent is lives in the
  * plain-JSON state on our side, and every step re-requests the state's own URL, so tree
- * branches never interfere. Sessions are `fixed_{i}` (method-spec §9.7). Pages are turned
+ * branches never interfere. Sessions are `fixed_{i}` (docs/method.md#webshop-session-ids). Pages are turned
  * into the same [SEP] text and clickables as the in-process env, and actions follow the
- * same validity rules (the gym text env's, webshop-spec §3.3).
+ * same validity rules (the gym text env's, docs/webshop-port.md#actions).
  */
 import { statSync } from 'node:fs';
 import { UserError } from '../../../core/errors.js';

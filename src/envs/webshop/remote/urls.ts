@@ -1,5 +1,5 @@
 /**
- * The official WebShop Flask app's routes (method-spec §2.2) for a client-side page state.
+ * The official WebShop Flask app's routes (docs/method.md#webshop-http-client) for a client-side page state.
  * Keywords travel as the Python repr of the keyword list and options as the repr of a
  * dict, as the app's own links do; the app reads both back with `literal_eval`.
  */
