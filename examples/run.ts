@@ -1,9 +1,10 @@
 /**
  * The example program: the arithmetic env (examples/arith), registered from outside with one
- * line, run through the whole method with stepq's public API only: collect MCTS trees on the
- * train tasks (and beam-search trees, the second search algorithm of examples/search), build
- * step-level preference pairs, train the in-process Q-value model, and evaluate greedy against
- * Q-guided on the test tasks. `npm run example` runs it against the packed package.
+ * line (examples/register.ts), run through the whole method with stepq's public API only:
+ * collect MCTS trees on the train tasks (and beam-search trees, the second search algorithm of
+ * examples/search), build step-level preference pairs, train the in-process Q-value model, and
+ * evaluate greedy against Q-guided on the test tasks. `npm run example` runs it against the
+ * packed package.
  *
  *   node run.js [outDir]      (compiled)   or   npx tsx examples/run.ts [outDir]
  */
@@ -16,16 +17,12 @@ import {
   createEnv,
   heuristicPolicy,
   pairedBootstrap,
-  registerEnv,
   runEval,
   saveQModel,
   trainQModel,
   type TreeFile,
 } from 'stepq';
-import { arithDefinition } from './arith/index.js';
-import './search/beam.js'; // registers the `beam` search algorithm
-
-registerEnv(arithDefinition);
+import './register.js'; // registers the `arith` env and the `beam` search algorithm
 
 const outDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'stepq-example-'));
 const seed = 0;

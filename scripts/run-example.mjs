@@ -4,7 +4,7 @@
 // 2. install the tarball into a fresh temporary project (`npm install`, dependencies from the
 //    registry or npm's cache);
 // 3. copy examples/ there, type-check and compile it against the installed package's types;
-// 4. run the compiled program with plain node.
+// 4. run the compiled program with plain node, then the installed CLI on the example env.
 // Usage: node scripts/run-example.mjs [--keep]   (--keep leaves the temporary folder)
 import { execFileSync } from 'node:child_process';
 import {
@@ -81,6 +81,25 @@ try {
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], app);
   console.error('[example] running');
   run(process.execPath, [join(app, 'out', 'run.js'), join(dir, 'run')], app);
+  // The CLI finds an env registered from outside, too (Node's --import loads the registration).
+  console.error('[example] the installed CLI on the example env');
+  run(
+    process.execPath,
+    [
+      '--import',
+      './out/register.js',
+      join(app, 'node_modules', 'stepq', 'bin', 'stepq.js'),
+      'eval',
+      '--env',
+      'arith',
+      '--data',
+      'builtin:arith:20',
+      '--split',
+      'test',
+      '--json',
+    ],
+    app,
+  );
 } finally {
   if (keep) console.error(`[example] kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

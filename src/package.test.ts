@@ -165,14 +165,18 @@ function importedNames(code: string): string[] {
   return names;
 }
 
-test("the README's library snippet uses exported names that examples/run.ts exercises", async () => {
+test("the README's library snippet uses exported names that the example program exercises", async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.split('## Use stepq as a library')[1]?.split('\n## ')[0] ?? '';
   const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(code, 'README: no ts snippet under "Use stepq as a library"');
   const snippet = importedNames(code);
   assert.ok(snippet.length >= 5, `only ${snippet.length} names in the snippet`);
-  const example = new Set(importedNames(readFileSync(join(root, 'examples', 'run.ts'), 'utf8')));
+  const example = new Set(
+    ['run.ts', 'register.ts'].flatMap((f) =>
+      importedNames(readFileSync(join(root, 'examples', f), 'utf8')),
+    ),
+  );
   assert.deepEqual(
     snippet.filter((n) => !example.has(n)),
     [],
