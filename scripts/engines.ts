@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import '../src/envs/index.js'; // registers the built-in envs (hotpotqa, webshop)
 import type { StepContext } from '../src/core/messages.js';
 import { qModelMessages } from '../src/agent/conversation.js';
 import { readPairs, toTrl, type Pair } from '../src/data/pairs.js';
@@ -75,7 +76,10 @@ function extraPairs(base: Pair): Pair[] {
     { ...base.context, task: `${base.context.task} (café, naïve, Zürich, 東京, “quotes” ✓)` },
     `${base.id}+multibyte`,
   );
-  const longText = 'Gardton’s café in Zürich — 東京の会社. '.repeat(120);
+  // Digits are one token each (the tokenizer splits them), so wherever the left cut lands the
+  // kept text tokenises back to the kept ids: llama-cpp-python's server takes text prompts only,
+  // and the scorer refuses a cut it cannot send as text (inside a multi-byte character).
+  const longText = `Record ${'0123456789'.repeat(160)} ends.`;
   const history = base.context.history.length
     ? base.context.history.map((h, i) =>
         i === 0 ? { ...h, observation: `${h.observation} ${longText}` } : h,
@@ -131,10 +135,16 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+interface Side {
+  q: number;
+  truncated: number;
+  promptTokens: number;
+}
+
 interface Expected {
   line: number;
-  chosen: { q: number; truncated: number } | null;
-  rejected: { q: number; truncated: number } | null;
+  chosen: Side | null;
+  rejected: Side | null;
 }
 
 async function scoreAll(spec: string, pairs: Pair[], expected: Expected[]): Promise<number> {
@@ -148,6 +158,10 @@ async function scoreAll(spec: string, pairs: Pair[], expected: Expected[]): Prom
       if (!w) fail(`pair ${i + 1}: transformers could not score the ${side} side`);
       const d = Math.abs((got[k] as number) - w.q);
       if (!Number.isFinite(d)) fail(`${spec.split(',')[0]}: pair ${i + 1} ${side}: Q = ${got[k]}`);
+      if (d > TOLERANCE)
+        log(
+          `  pair ${i + 1} (${pair.id}) ${side}: stepq ${got[k]}, transformers ${w.q} (${w.promptTokens} prompt tokens, ${w.truncated} cut)`,
+        );
       worst = Math.max(worst, d);
     }
   }

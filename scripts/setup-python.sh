@@ -12,6 +12,7 @@ SDIST=python/.cache/sdist/llama_cpp_python-$LLAMA_CPP_PYTHON.tar.gz
 t0=$(date +%s)
 [ -x python/.venv/bin/python ] || "$PY" -m venv python/.venv
 python/.venv/bin/pip install --quiet --disable-pip-version-check "./python[test]"
+rm -rf python/build python/*.egg-info # pip's in-tree build leftovers
 t1=$(date +%s)
 echo "setup-python: torch, transformers, trl, peft, accelerate, datasets, gguf: $((t1 - t0)) s"
 if [ "${1:-}" = "--no-engines" ]; then exit 0; fi

@@ -14,6 +14,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from .tokenizer_files import write_converter_token_info
+
 CHAT_MARKERS = [
     "<|user|>",
     "<|assistant|>",
@@ -94,6 +96,7 @@ def build_tiny_model(
     model = LlamaForCausalLM(config).to(torch.float32)
     model.save_pretrained(out)
     tok.save_pretrained(out)
+    write_converter_token_info(out, tok)
     return out
 
 

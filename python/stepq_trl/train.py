@@ -21,9 +21,10 @@ from typing import Any
 from .errors import RecipeError
 from .manifest import FORMAT, versions, write_manifest
 from .pairs import Pair, read_pairs
+from .tokenizer_files import write_converter_token_info
 from .tokens import TokenBoundaryError, TokenSettings, TooLongError, encode, settings_for
 
-# The paper's hyper-parameters (docs/method.md#dpo-training and #hyper-parameters); other envs get HotPotQA's.
+# The paper's hyper-parameters (docs/method.md#dpo-training, docs/method.md#hyper-parameters); other envs get HotPotQA's.
 ENV_DEFAULTS: dict[str, dict[str, float]] = {
     "hotpotqa": {"beta": 0.05, "epochs": 1},
     "webshop": {"beta": 0.1, "epochs": 2},
@@ -171,13 +172,6 @@ def _local_base(base: str) -> str:
     return str(Path(base).resolve()) if Path(base).is_dir() else base
 
 
-def _copy_tokenizer_model(base: str, dest: Path) -> None:
-    """llama.cpp's converter reads SentencePiece vocabularies from tokenizer.model, which
-    transformers does not save: keep the base's file next to the trained weights."""
-    if Path(base).is_dir() and (Path(base) / "tokenizer.model").is_file():
-        shutil.copy2(Path(base) / "tokenizer.model", dest / "tokenizer.model")
-
-
 def world_size() -> int:
     return int(os.environ.get("WORLD_SIZE", "1"))
 
@@ -294,7 +288,7 @@ def train(opts: TrainOptions) -> dict[str, Any]:
     if trainer.accelerator.is_main_process:
         if not opts.lora:
             tokenizer.save_pretrained(str(opts.out / "policy"))
-            _copy_tokenizer_model(opts.base, opts.out / "policy")
+            write_converter_token_info(opts.out / "policy", tokenizer, opts.base)
         shutil.rmtree(opts.out / "checkpoints", ignore_errors=True)
     manifest: dict[str, Any] = {
         "format": FORMAT,

@@ -45,6 +45,23 @@ def test_converts_the_trained_folder(tiny_model: Path, tmp_path: Path, tools: Pa
         assert manifest["policy"]["gguf"] == "gguf/policy.gguf"
         policy = gguf.GGUFReader(out / "gguf/policy.gguf")
         assert len(policy.tensors) == len(reference.tensors)
+        _same_tokens_as_transformers(out / "policy", out / "gguf/policy.gguf")
+
+
+def _same_tokens_as_transformers(hf: Path, gguf_file: Path) -> None:
+    """llama.cpp tokenises the chat markers and multi-byte text as transformers does."""
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        if os.environ.get("STEPQ_REQUIRE_CONVERTER"):
+            raise
+        return
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(hf)
+    vocab = Llama(str(gguf_file), vocab_only=True, verbose=False)
+    text = "<|user|>\nQuestion: café 東京 ✓?<|end|>\n<|assistant|>\nThought: ü\nAction: Finish[x]<|end|>"
+    assert vocab.tokenize(text.encode(), add_bos=False, special=True) == tok(text, add_special_tokens=False).input_ids
 
 
 def test_missing_converter_is_one_clear_error(tmp_path: Path) -> None:
