@@ -1,5 +1,14 @@
 /** Python's `repr()` of values, where a port must print exactly what the Python code printed. */
 
+/**
+ * The characters `str.isprintable()` rejects, which `repr()` escapes: Unicode categories
+ * Other (Cc, Cf, Cs, Co, Cn) and Separator (Zl, Zp, Zs), except the ASCII space. Unassigned
+ * code points (Cn) follow this runtime's Unicode version, which may be newer than Python's.
+ */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+const hex = (code: number, digits: number) => code.toString(16).padStart(digits, '0');
+
 /** `repr()` of a str: single quotes unless the text has `'` and no `"`. */
 export function pythonStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -10,10 +19,15 @@ export function pythonStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    // eslint-disable-next-line no-control-regex -- control characters, on purpose
-    else if (/[\x00-\x1f\x7f]/.test(ch))
-      out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    else out += ch;
+    else if (ch !== ' ' && NOT_PRINTABLE.test(ch)) {
+      const code = ch.codePointAt(0)!;
+      out +=
+        code < 0x100
+          ? `\\x${hex(code, 2)}`
+          : code < 0x10000
+            ? `\\u${hex(code, 4)}`
+            : `\\U${hex(code, 8)}`;
+    } else out += ch;
   }
   return out + quote;
 }

@@ -6,6 +6,7 @@
  */
 import { tokenSetRatio } from './fuzz.js';
 import { normalizeColor } from './normalize.js';
+import { pyStrip } from './pyformat.js';
 import { LUCENE_ENGLISH_STOP_WORDS } from '../../text/analyzer.js';
 import type { GoalOption } from './goals.js';
 
@@ -67,7 +68,8 @@ export function typeReward(
   goal: Pick<GoalInfo, 'query' | 'productCategory' | 'name'>,
 ): TypeReward {
   const queryMatch = purchased.query === goal.query;
-  const levels = (s: string) => new Set(s.split('›').map((x) => x.trim()));
+  // Python's str.strip(), not trim(): the whitespace sets differ (\x1c-\x1f, \x85, BOM).
+  const levels = (s: string) => new Set(s.split('›').map(pyStrip));
   const goalLevels = levels(goal.productCategory);
   const shared = [...levels(purchased.productCategory)].filter((x) => goalLevels.has(x)).length;
   const categoryMatch = shared >= 2;
