@@ -94,7 +94,8 @@ async function concurrency(): Promise<BenchTable | undefined> {
         temperature: 1,
         topP: 0.9,
         maxTokens: 256,
-        concurrency: 16,
+        // The CLI's default: the LLM limit follows the task concurrency (--llm-concurrency unset).
+        concurrency: k,
         timeoutMs: 30_000,
         maxRetries: 0,
       });

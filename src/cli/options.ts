@@ -4,10 +4,10 @@ import { UserError } from '../core/errors.js';
 import type { EnvBundle } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
 import { createEnvBundle, envNames, getEnv } from '../envs/index.js';
-import { createPolicy, POLICY_SPECS } from '../agent/policy-factory.js';
+import { createPolicy, POLICY_SPECS, type PolicyOptions } from '../agent/policy-factory.js';
 import { POLICY_SETTINGS } from '../agent/policy-settings.js';
 import { choice, int, str, withChanges } from '../core/settings.js';
-import { addSettings, valuesOf } from './settings.js';
+import { addSettings, valuesOf, type SettingsReader } from './settings.js';
 
 export function intArg(name: string, min = 0) {
   return (value: string): number => {
@@ -132,6 +132,8 @@ export interface PolicyFlags {
   cacheDir?: string;
 }
 
+const policyReaders = new WeakMap<Command, SettingsReader<typeof POLICY_SETTINGS>>();
+
 export function addPolicyOptions(cmd: Command): Command {
   cmd
     .option('--policy <spec>', `agent policy: ${POLICY_SPECS}`, 'heuristic')
@@ -139,20 +141,42 @@ export function addPolicyOptions(cmd: Command): Command {
       '--base-url <url>',
       'OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY',
     );
-  addSettings(cmd, POLICY_SETTINGS);
+  policyReaders.set(cmd, addSettings(cmd, POLICY_SETTINGS));
   return cmd.option(
     '--llm-cache',
     'cache LLM responses on disk (under --cache-dir) for reproducible re-runs',
   );
 }
 
-/** The policy the flags describe; the only place the OpenAI environment variables are read. */
-export async function loadPolicy(flags: PolicyFlags, env: string): Promise<Policy> {
-  return createPolicy(flags.policy, {
-    ...valuesOf(POLICY_SETTINGS, flags as unknown as Record<string, unknown>),
+/**
+ * The policy the flags describe; the only place the OpenAI environment variables are read.
+ * Unless --llm-concurrency is given, the LLM limit follows `taskConcurrency` (the tasks the
+ * command runs in parallel), so that a lower fixed limit does not silently cap them.
+ */
+export async function loadPolicy(
+  flags: PolicyFlags,
+  env: string,
+  cmd?: Command,
+  taskConcurrency?: number,
+): Promise<Policy> {
+  return createPolicy(flags.policy, policyOptionsOf(flags, env, cmd, taskConcurrency));
+}
+
+/** The policy options of loadPolicy (exported for its test). */
+export function policyOptionsOf(
+  flags: PolicyFlags,
+  env: string,
+  cmd?: Command,
+  taskConcurrency?: number,
+): PolicyOptions {
+  const settings = valuesOf(POLICY_SETTINGS, flags as unknown as Record<string, unknown>);
+  if (cmd && taskConcurrency !== undefined && !policyReaders.get(cmd)?.given('concurrency'))
+    settings.concurrency = taskConcurrency;
+  return {
+    ...settings,
     env,
     baseUrl: flags.baseUrl ?? process.env.OPENAI_BASE_URL,
     apiKey: process.env.OPENAI_API_KEY,
     cacheDir: flags.llmCache ? (flags.cacheDir ?? '.stepq-cache') : undefined,
-  });
+  };
 }

@@ -90,7 +90,7 @@ export function registerCollect(program: Command): void {
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const bundle = await loadEnv(flags);
       const taskIds = selectTasks(bundle, flags);
-      const policy = await loadPolicy(flags, bundle.env.name);
+      const policy = await loadPolicy(flags, bundle.env.name, cmd, parallel(flags).concurrency);
       const total = shardTasks(taskIds, shard).length;
       const progress = startProgress('collect', total, {
         quiet: flags.json,

@@ -144,7 +144,7 @@ export function registerDemo(program: Command): void {
         );
       const trainTaskIds = train.slice(0, flags.trainTasks);
       const testTaskIds = test.slice(0, flags.testTasks);
-      const policy = await loadPolicy(flags, bundle.env.name);
+      const policy = await loadPolicy(flags, bundle.env.name, cmd, settings.concurrency);
       const outDir =
         flags.out ??
         join('runs', `demo-${bundle.env.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);

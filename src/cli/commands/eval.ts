@@ -65,7 +65,7 @@ export function registerEval(program: Command): void {
         );
       const bundle = await loadEnv(flags);
       const taskIds = selectTasks(bundle, flags);
-      const policy = await loadPolicy(flags, bundle.env.name);
+      const policy = await loadPolicy(flags, bundle.env.name, cmd, parallel(flags).concurrency);
       const qmodel = flags.qmodel
         ? await (await import('../../qmodel/index.js')).loadQModel(flags.qmodel)
         : undefined;
