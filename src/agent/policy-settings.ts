@@ -10,7 +10,7 @@ export const POLICY_SETTINGS = {
     min: 1,
     flag: 'llm-concurrency',
     arg: 'k',
-    help: 'global limit of LLM requests in flight (the CLI default: the task concurrency)',
+    help: 'global limit of LLM requests in flight (unless given: the task concurrency)',
   }),
   timeoutMs: int({
     default: 60_000,
