@@ -17,11 +17,11 @@ const SECRET_NAMES = String.raw`(?:api[-_]?key|apikey|key|token|access[-_]?token
 
 const PATTERNS: Array<[RegExp, string]> = [
   // Authorization: Bearer <token>, Basic <b64>, Token <x> (headers, echoed bodies, messages)
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{4,}/gi, '$1 [redacted]'],
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi, '$1 [redacted]'],
   // OpenAI-style keys wherever they stand: sk-..., sk-proj-..., also other vendors' xx-... keys
-  [/\b(sk|pk|rk)-[A-Za-z0-9_\-]{6,}/g, '$1-[redacted]'],
+  [/\b(sk|pk|rk)-[A-Za-z0-9_-]{6,}/g, '$1-[redacted]'],
   // credentials inside URLs: scheme://user:pass@host
-  [/\b([a-z][a-z0-9+.\-]*:\/\/)[^/\s:@"'<>]+(?::[^/\s@"'<>]*)?@/gi, '$1[redacted]@'],
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"'<>]+(?::[^/\s@"'<>]*)?@/gi, '$1[redacted]@'],
   // ?api-key=...&token=... in URLs (and form bodies)
   [new RegExp(String.raw`([?&;]${SECRET_NAMES}=)[^&#\s"'<>]+`, 'gi'), '$1[redacted]'],
   // "authorization": "...", "api_key": "..." in JSON; authorization: ... in header dumps
