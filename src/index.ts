@@ -136,3 +136,10 @@ export {
   type PipelineOptions,
   type PipelineResult,
 } from './eval/pipeline.js';
+
+// More of the settings API (constructors for new groups), and the process-wide GGUF settings.
+export { bool, choice, int, num, str, withChanges } from './core/settings.js';
+export { type SearchSettings } from './search/settings.js';
+export { type TrainSettings } from './qmodel/train-settings.js';
+export { configureGgufRuntime, type GgufRuntimeSettings } from './gguf/runtime.js';
+export { STEPQ_VERSION } from './core/version.js';

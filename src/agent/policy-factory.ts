@@ -1,7 +1,6 @@
 /** Turns a `--policy` spec into a Policy: `heuristic`, `openai:<model>` or `gguf:<model.gguf>`. */
-import { UserError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
-import { resolveSettings } from '../core/settings.js';
+import { OptionError, resolveSettings } from '../core/settings.js';
 import { POLICY_SETTINGS, type PolicySettings } from './policy-settings.js';
 
 /** Sampling and request settings (POLICY_SETTINGS: temperature, topP, ...) plus where to reach the model. */
@@ -34,7 +33,7 @@ export async function createPolicy(spec: string, input: PolicyInput): Promise<Po
   if (spec.startsWith('openai:')) {
     const model = spec.slice('openai:'.length);
     if (!model)
-      throw new UserError('--policy openai:<model> needs a model name, e.g. openai:gpt-4o-mini');
+      throw new OptionError('policy', 'openai:<model> needs a model name, e.g. openai:gpt-4o-mini');
     const { createOpenAIPolicy } = await import('../llm/openai-policy.js');
     return createOpenAIPolicy(model, options);
   }
@@ -43,5 +42,5 @@ export async function createPolicy(spec: string, input: PolicyInput): Promise<Po
     const { loadGgufPolicy } = await import('../gguf/policy.js');
     return loadGgufPolicy(spec, options);
   }
-  throw new UserError(`unknown policy "${spec}" (expected ${POLICY_SPECS})`);
+  throw new OptionError('policy', `unknown policy (expected ${POLICY_SPECS})`, spec);
 }

@@ -83,3 +83,21 @@ test('eval says why episodes failed when the LLM cannot be reached, and exits 1'
   assert.match(r.stderr, /2 episode\(s\) failed/);
   assert.match(r.stderr, /could not connect/);
 });
+
+test('library errors name option fields; the CLI shows them with the flags', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['eval', '--data', 'builtin:nope'], /^stepq: --data builtin:nope: unknown built-in data/],
+    [['eval', '--policy', 'openai:'], /^stepq: --policy: openai:<model> needs a model name/],
+    [
+      ['eval', '--env', 'webshop', '--webshop-url', 'nope'],
+      /^stepq: --webshop-url nope: not a URL/,
+    ],
+    [['collect', '--shard', '5/2', '--out', 'x'], /^stepq: --shard 5\/2: expected i\/m/],
+  ];
+  for (const [args, message] of cases) {
+    const r = stepq(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /options\./);
+  }
+});

@@ -6,6 +6,7 @@ import { redactSecrets } from '../core/redact.js';
 import { OptionError } from '../core/settings.js';
 import { STEPQ_VERSION } from '../core/version.js';
 import { commands } from './commands/index.js';
+import { applyEnvironment } from './environment.js';
 import { HELP_CONFIGURATION, markRequired } from './help.js';
 import { flagForField } from './settings.js';
 
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
+    await applyEnvironment();
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {

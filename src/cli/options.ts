@@ -95,9 +95,13 @@ export function parseRanges(spec: string): number[] {
 
 export async function loadEnv(flags: EnvFlags): Promise<EnvBundle> {
   // Only the chosen env's own flags go to it (another env's flag is ignored, as before).
+  const definition = getEnv(flags.env);
   const own: Record<string, unknown> = {};
-  for (const f of getEnv(flags.env).optionFlags ?? [])
+  for (const f of definition.optionFlags ?? [])
     own[f.field] = (flags as unknown as Record<string, unknown>)[f.field];
+  // The env's environment variables, read here at the CLI boundary only.
+  for (const [field, variable] of Object.entries(definition.environment ?? {}))
+    if (own[field] === undefined && process.env[variable]) own[field] = process.env[variable];
   return createEnvBundle({
     ...own,
     env: flags.env,

@@ -58,6 +58,11 @@ export interface EnvDefinition<O extends object = Record<string, unknown>> {
   options?: z.ZodType<O>;
   /** The CLI flags of the env-specific options (fields of `options`). */
   optionFlags?: readonly EnvOptionFlag[];
+  /**
+   * Option fields the CLI fills from an environment variable when no flag sets them, e.g.
+   * `{ wikiUrl: 'STEPQ_WIKI_URL' }` (the library itself reads no environment variable).
+   */
+  environment?: Readonly<Record<string, string>>;
   data: EnvDataSources;
   /** Builds the env and its task set. */
   create(options: EnvCreateOptions & O): Promise<EnvBundle>;

@@ -20,6 +20,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import { writeFileAtomic } from '../core/fs.js';
 
 export interface DownloadOptions {
@@ -88,11 +89,20 @@ async function hashFile(path: string): Promise<{ sha256: string; bytes: number }
 
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const { url, dest } = options;
-  const given = options.sha256 === undefined ? undefined : normaliseHex(options.sha256, '--sha256');
+  let given: string | undefined;
+  if (options.sha256 !== undefined) {
+    given = options.sha256.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(given))
+      throw new OptionError(
+        'sha256',
+        'is not a sha256 (64 hex digits)',
+        JSON.stringify(options.sha256),
+      );
+  }
   const sidecar = readSidecar(dest);
   const expected = given ?? sidecar;
   const verified: DownloadResult['verified'] = given ? 'given' : sidecar ? 'sidecar' : 'recorded';
-  const source = given ? 'the given --sha256' : `${sidecarPath(dest)}`;
+  const source = given ? 'the given sha256' : `${sidecarPath(dest)}`;
 
   if (existsSync(dest)) {
     const have = await hashFile(dest);

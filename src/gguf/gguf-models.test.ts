@@ -12,7 +12,12 @@ import { qModelMessages, policyMessages } from '../agent/conversation.js';
 import { chatTemplate, renderForScoring } from '../qmodel/chat-templates.js';
 import { loadGgufQModel } from './implicit-qmodel.js';
 import { loadGgufPolicy } from './policy.js';
-import { disposeGgufRuntime, loadGgufModel, nodeLlamaCppAvailable } from './runtime.js';
+import {
+  configureGgufRuntime,
+  disposeGgufRuntime,
+  loadGgufModel,
+  nodeLlamaCppAvailable,
+} from './runtime.js';
 import {
   writeMergedModel,
   writeTinyLora,
@@ -24,7 +29,7 @@ import type { Token } from './llama-api.js';
 
 // One llama.cpp thread: test files run two at a time on two cores, and spinning threads that
 // outnumber the cores slow every decode call down by orders of magnitude.
-process.env.STEPQ_GGUF_THREADS = '1';
+configureGgufRuntime({ threads: 1 });
 const skip = (await nodeLlamaCppAvailable())
   ? false
   : 'node-llama-cpp is not installed (npm install --no-save node-llama-cpp@3.22.1)';

@@ -46,11 +46,11 @@ export class GgufImplicitQModel implements QModel {
     this.name = `gguf:${what}/ref=${basename(spec.reference)}`;
     this.template = chatTemplate(spec.template);
     for (const path of [spec.policy, spec.reference, spec.lora])
-      if (path) checkGgufPath(path, '--qmodel');
+      if (path) checkGgufPath(path, 'qmodel');
   }
 
   private async open(path: string, lora: string | undefined): Promise<SharedSequence> {
-    const model: LlamaModelLike = await loadGgufModel(path, '--qmodel');
+    const model: LlamaModelLike = await loadGgufModel(path, 'qmodel');
     const contextSize =
       this.spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
     const context = await model.createContext({

@@ -56,8 +56,8 @@ export class GgufPolicy implements Policy {
 
   ready(): Promise<Loaded> {
     this.loaded ??= (async () => {
-      const model = await loadGgufModel(this.spec.path, '--policy');
-      const { module } = await getRuntime('--policy');
+      const model = await loadGgufModel(this.spec.path, 'policy');
+      const { module } = await getRuntime('policy');
       const wrapper = module.resolveChatWrapper(model);
       const contextSize =
         this.spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);

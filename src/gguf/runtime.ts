@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import type { LlamaLike, LlamaModelLike, NodeLlamaCppModule } from './llama-api.js';
 
 export const NODE_LLAMA_CPP_VERSION = '3.22.1';
@@ -37,12 +37,14 @@ export async function loadNodeLlamaCpp(what: string): Promise<NodeLlamaCppModule
     return (await importer()) as NodeLlamaCppModule;
   } catch (err) {
     if (isModuleNotFound(err)) {
-      throw new UserError(
-        `${what} needs the optional package node-llama-cpp, which is not installed. Install it next to stepq with: ${NODE_LLAMA_CPP_INSTALL}`,
+      throw new OptionError(
+        what,
+        `needs the optional package node-llama-cpp, which is not installed. Install it next to stepq with: ${NODE_LLAMA_CPP_INSTALL}`,
       );
     }
-    throw new UserError(
-      `${what}: node-llama-cpp failed to load (${(err as Error).message}). Reinstall it with: ${NODE_LLAMA_CPP_INSTALL}`,
+    throw new OptionError(
+      what,
+      `node-llama-cpp failed to load (${(err as Error).message}). Reinstall it with: ${NODE_LLAMA_CPP_INSTALL}`,
     );
   }
 }
@@ -60,25 +62,33 @@ export async function nodeLlamaCppAvailable(): Promise<boolean> {
 let llamaPromise: Promise<{ module: NodeLlamaCppModule; llama: LlamaLike }> | undefined;
 const models = new Map<string, Promise<LlamaModelLike>>();
 
-/** `STEPQ_GGUF_GPU=false` forces the CPU; the default lets node-llama-cpp pick (CUDA, Vulkan, Metal, else CPU). */
-function gpuSetting(): false | string {
-  const v = process.env.STEPQ_GGUF_GPU;
-  if (v === undefined || v === '' || v === 'auto') return 'auto';
-  return v === 'false' || v === 'cpu' ? false : v;
+/** Process-wide llama.cpp settings; the CLI fills them from STEPQ_GGUF_GPU / STEPQ_GGUF_THREADS. */
+export interface GgufRuntimeSettings {
+  /** `auto` (the default) lets node-llama-cpp pick CUDA, Vulkan, Metal, else CPU; `false` forces the CPU. */
+  gpu?: false | 'auto' | string;
+  /** Threads per context; default: the cores this process may use. */
+  threads?: number;
+}
+
+let runtimeSettings: GgufRuntimeSettings = {};
+
+/** Sets the llama.cpp settings for the models loaded after the call. */
+export function configureGgufRuntime(settings: GgufRuntimeSettings): void {
+  if (
+    settings.threads !== undefined &&
+    !(Number.isInteger(settings.threads) && settings.threads >= 1)
+  )
+    throw new OptionError('threads', 'must be a whole number >= 1', String(settings.threads));
+  runtimeSettings = { ...runtimeSettings, ...settings };
 }
 
 /**
- * Threads per context: $STEPQ_GGUF_THREADS, else the cores this process may use. Set
+ * Threads per context: the configured number, else the cores this process may use. Set
  * explicitly because node-llama-cpp's own default can exceed the cores available (4 on a
  * 2-vCPU machine here), and llama.cpp's spinning threads then make every decode call ~250 ms.
  */
 export function ggufThreads(): number {
-  const raw = process.env.STEPQ_GGUF_THREADS;
-  if (raw === undefined || raw === '') return availableParallelism();
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`STEPQ_GGUF_THREADS must be an integer >= 1, got "${raw}"`);
-  return n;
+  return runtimeSettings.threads ?? availableParallelism();
 }
 
 export async function getRuntime(
@@ -89,7 +99,7 @@ export async function getRuntime(
       const module = await loadNodeLlamaCpp(what);
       // build: 'never': use the prebuilt binaries only; never try to compile llama.cpp at run time.
       const llama = await module.getLlama({
-        gpu: gpuSetting(),
+        gpu: runtimeSettings.gpu ?? 'auto',
         build: 'never',
         logLevel: module.LlamaLogLevel.error,
         progressLogs: false,
@@ -106,9 +116,9 @@ export async function getRuntime(
 /** Checks that `path` is a readable GGUF file, naming the flag in the error. */
 export function checkGgufPath(path: string, what: string): string {
   const full = resolve(path);
-  if (!existsSync(full)) throw new UserError(`${what}: no such file ${path}`);
+  if (!existsSync(full)) throw new OptionError(what, `no such file ${path}`);
   if (!statSync(full).isFile())
-    throw new UserError(`${what}: ${path} is a folder, expected a .gguf file`);
+    throw new OptionError(what, `${path} is a folder, expected a .gguf file`);
   return full;
 }
 
@@ -120,8 +130,9 @@ export async function loadGgufModel(path: string, what: string): Promise<LlamaMo
   if (!model) {
     model = llama.loadModel({ modelPath: full }).catch((err: unknown) => {
       models.delete(full);
-      throw new UserError(
-        `${what}: cannot load ${path} as a GGUF model (${(err as Error).message})`,
+      throw new OptionError(
+        what,
+        `cannot load ${path} as a GGUF model (${(err as Error).message})`,
       );
     });
     models.set(full, model);

@@ -4,7 +4,7 @@
  * `--qmodel gguf:<base.gguf>,lora=<adapter.gguf>[,...]` (reference = the base without the adapter).
  * Paths may not contain commas.
  */
-import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import { CHAT_TEMPLATES, DEFAULT_TEMPLATE } from '../qmodel/chat-templates.js';
 import { DEFAULT_LLM_BETA } from '../qmodel/llm-spec.js';
 
@@ -37,17 +37,17 @@ function splitSpec(
   keys: readonly string[],
 ): { head: string; options: Map<string, string> } {
   if (!spec.startsWith('gguf:'))
-    throw new UserError(`${flag}: "${spec}" is not a gguf: spec (expected ${usage})`);
+    throw new OptionError(flag, `"${spec}" is not a gguf: spec (expected ${usage})`);
   const [head = '', ...rest] = spec.slice('gguf:'.length).split(',');
-  if (!head.trim()) throw new UserError(`${flag}: the .gguf file is missing (expected ${usage})`);
+  if (!head.trim()) throw new OptionError(flag, `the .gguf file is missing (expected ${usage})`);
   const options = new Map<string, string>();
   for (const part of rest) {
     const eq = part.indexOf('=');
-    if (eq < 0) throw new UserError(`${flag}: "${part}" is not key=value (expected ${usage})`);
+    if (eq < 0) throw new OptionError(flag, `"${part}" is not key=value (expected ${usage})`);
     const key = part.slice(0, eq).trim();
     if (!keys.includes(key))
-      throw new UserError(`${flag}: unknown option "${key}" (expected ${usage})`);
-    if (options.has(key)) throw new UserError(`${flag}: option "${key}" is given twice`);
+      throw new OptionError(flag, `unknown option "${key}" (expected ${usage})`);
+    if (options.has(key)) throw new OptionError(flag, `option "${key}" is given twice`);
     options.set(key, part.slice(eq + 1).trim());
   }
   return { head: head.trim(), options };
@@ -58,17 +58,17 @@ function contextSize(options: Map<string, string>, flag: string): number | undef
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 64)
-    throw new UserError(`${flag}: ctx must be an integer >= 64, got "${raw}"`);
+    throw new OptionError(flag, `ctx must be an integer >= 64, got "${raw}"`);
   return n;
 }
 
 export function parseGgufPolicySpec(spec: string): GgufPolicySpec {
-  const { head, options } = splitSpec(spec, '--policy', GGUF_POLICY_USAGE, ['ctx']);
-  return { path: head, contextSize: contextSize(options, '--policy') };
+  const { head, options } = splitSpec(spec, 'policy', GGUF_POLICY_USAGE, ['ctx']);
+  return { path: head, contextSize: contextSize(options, 'policy') };
 }
 
 export function parseGgufQModelSpec(spec: string): GgufQModelSpec {
-  const flag = '--qmodel';
+  const flag = 'qmodel';
   const { head, options } = splitSpec(spec, flag, GGUF_QMODEL_USAGE, [
     'ref',
     'lora',
@@ -78,18 +78,20 @@ export function parseGgufQModelSpec(spec: string): GgufQModelSpec {
   ]);
   const lora = options.get('lora');
   const ref = options.get('ref');
-  if (lora === '' || ref === '') throw new UserError(`${flag}: empty file name in "${spec}"`);
+  if (lora === '' || ref === '') throw new OptionError(flag, `empty file name in "${spec}"`);
   if (!ref && !lora)
-    throw new UserError(
-      `${flag}: the reference model is missing: add ref=<reference.gguf>, or lora=<adapter.gguf> to use the base model as the reference (expected ${GGUF_QMODEL_USAGE})`,
+    throw new OptionError(
+      flag,
+      `the reference model is missing: add ref=<reference.gguf>, or lora=<adapter.gguf> to use the base model as the reference (expected ${GGUF_QMODEL_USAGE})`,
     );
   const beta = options.has('beta') ? Number(options.get('beta')) : DEFAULT_LLM_BETA;
   if (!Number.isFinite(beta) || beta <= 0)
-    throw new UserError(`${flag}: beta must be a number > 0, got "${options.get('beta')}"`);
+    throw new OptionError(flag, `beta must be a number > 0, got "${options.get('beta')}"`);
   const template = options.get('template') ?? DEFAULT_TEMPLATE;
   if (!CHAT_TEMPLATES[template])
-    throw new UserError(
-      `${flag}: unknown template "${template}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`,
+    throw new OptionError(
+      flag,
+      `unknown template "${template}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`,
     );
   return {
     policy: head,

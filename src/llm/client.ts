@@ -10,8 +10,8 @@
  */
 import OpenAI from 'openai';
 import type { z } from 'zod';
-import { UserError } from '../core/errors.js';
 import { redactSecrets, registerSecret } from '../core/redact.js';
+import { OptionError } from '../core/settings.js';
 import { formatPath } from '../core/validate.js';
 import { LlmError, LlmReplyError, LlmUnavailableError, toLlmError } from './errors.js';
 import { llmLimit } from './limiter.js';
@@ -50,12 +50,18 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   try {
     url = new URL(raw);
   } catch {
-    throw new UserError(
-      `--base-url "${redactSecrets(raw)}" is not a URL (expected e.g. http://127.0.0.1:8000/v1)`,
+    throw new OptionError(
+      'baseUrl',
+      'is not a URL (expected e.g. http://127.0.0.1:8000/v1)',
+      JSON.stringify(redactSecrets(raw)),
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`--base-url "${redactSecrets(raw)}" must start with http:// or https://`);
+    throw new OptionError(
+      'baseUrl',
+      'must start with http:// or https://',
+      JSON.stringify(redactSecrets(raw)),
+    );
   }
   registerSecret(options.apiKey);
   const defaultQuery: Record<string, string> = {};
@@ -76,8 +82,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const baseUrl = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   const usesOpenAI = url.hostname === 'api.openai.com';
   if (!options.apiKey && usesOpenAI) {
-    throw new UserError(
-      'no API key for api.openai.com: set OPENAI_API_KEY, or point --base-url at a local OpenAI-compatible server',
+    throw new OptionError(
+      'baseUrl',
+      'api.openai.com needs an API key (set OPENAI_API_KEY), or point {{baseUrl}} at a local OpenAI-compatible server',
     );
   }
   const client = new OpenAI({

@@ -117,12 +117,12 @@ export function toLlmError(err: unknown, endpoint: string, attempts: number): Er
   if (err instanceof APIUserAbortError) return err;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   if (err instanceof APIConnectionTimeoutError)
-    return new LlmError(endpoint, `timed out${tries} (raise --timeout or --retries)`);
+    return new LlmError(endpoint, `timed out${tries} (raise the request timeout or the retries)`);
   if (err instanceof APIConnectionError) {
     const reason = rootCause(err);
     return new LlmError(
       endpoint,
-      `could not connect${tries}${reason ? ` (${reason})` : ''}: is the server running and --base-url right?`,
+      `could not connect${tries}${reason ? ` (${reason})` : ''}: is the server running and the base URL right?`,
       undefined,
       undefined,
       UNREACHABLE.has(reason) ? 'infrastructure' : 'request',

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -95,11 +96,11 @@ export async function listen(server: Server, host: string, port: number): Promis
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE')
-        reject(new UserError(`port ${port} on ${host} is in use (pick another with --port)`));
+        reject(new OptionError('port', `in use on ${host} (pick another)`, String(port)));
       else if (err.code === 'EACCES')
         reject(new UserError(`no permission to listen on ${host}:${port} (use a port above 1023)`));
       else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
-        reject(new UserError(`cannot listen on ${host}: no such local address (check --host)`));
+        reject(new OptionError('host', 'no such local address to listen on', host));
       else reject(err);
     });
     server.listen(port, host, () => resolve());

@@ -125,9 +125,7 @@ export class LlmImplicitQModel implements QModel {
   }
 }
 
+/** The key comes from `options.apiKey` (the CLI passes $OPENAI_API_KEY); local servers need none. */
 export function createLlmQModel(spec: string, options: LlmQModelOptions = {}): LlmImplicitQModel {
-  return new LlmImplicitQModel(parseLlmSpec(spec), {
-    apiKey: process.env.OPENAI_API_KEY,
-    ...options,
-  });
+  return new LlmImplicitQModel(parseLlmSpec(spec), options);
 }

@@ -167,6 +167,13 @@ export function loadLearnedQModel(dir: string): LearnedQModel {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < expected; i++) params[i] = view.getFloat32(i * 4, true);
   }
+  // A model with NaN or infinite weights rates every action NaN: Q-guided would silently act
+  // on garbage, so refuse it here.
+  const bad = params.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0)
+    throw new UserError(
+      `${weightsFile}: weight ${bad} is ${params[bad]} (not a finite number); retrain with \`stepq train\``,
+    );
   const nets = Array.from({ length: members }, (_, m) => params.subarray(m * size, (m + 1) * size));
   const decision: DecisionMix = meta.decision ?? Q_ONLY;
   return new LearnedQModel(`learned:${dir}`, meta.featurizer, meta.shape, nets, decision);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticPairs } from './synthetic.js';
@@ -131,4 +131,31 @@ test('bad options are user errors, not stack traces', () => {
       e instanceof UserError &&
       /options\.holdout 1: must be a number in \[0, 0\.95\]/.test(e.message),
   );
+});
+
+test('a model with a NaN weight refuses to load; DIR/model.json names its folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepq-qmodel-nan-'));
+  try {
+    const pairs = syntheticPairs({ pairs: 40, tasks: 4, seed: 2 });
+    const result = trainQModel(pairs, { ...small, epochs: 2, holdout: 0 });
+    saveQModel(dir, result);
+    const viaFile = await loadQModel(join(dir, 'model.json'));
+    const p = pairs[0]!;
+    assert.deepEqual(
+      await viaFile.score(p.context, [p.chosen, p.rejected]),
+      await result.model.score(p.context, [p.chosen, p.rejected]),
+    );
+    const weights = join(dir, 'weights.bin');
+    const bytes = readFileSync(weights);
+    bytes.writeFloatLE(Number.NaN, 4 * 7);
+    writeFileSync(weights, bytes);
+    await assert.rejects(
+      loadQModel(dir),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /weights\.bin: weight 7 is NaN \(not a finite number\)/.test(e.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

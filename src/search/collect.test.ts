@@ -87,7 +87,7 @@ test('collect: shards split the task list deterministically and completely', () 
   const parts = [0, 1, 2].map((i) => shardTasks(tasks, parseShard(`${i}/3`)));
   assert.deepEqual(parts, [['a', 'd'], ['b', 'e'], ['c']]);
   assert.throws(() => parseShard('3/3'), /0 <= i < m/);
-  assert.throws(() => parseShard('x'), /--shard/);
+  assert.throws(() => parseShard('x'), /options\.shard x: expected i\/m/);
 });
 
 test('collect: SIGKILL mid-run, then re-run: every tree parses and every task is done exactly once', async (t) => {

@@ -11,7 +11,8 @@
 import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import type { Env } from '../core/env.js';
-import { FatalRunError, UserError } from '../core/errors.js';
+import { FatalRunError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import { fsError } from '../core/fs.js';
 import { redactSecrets } from '../core/redact.js';
 import type { Policy } from '../core/policy.js';
@@ -41,7 +42,7 @@ export function parseShard(spec: string): Shard {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (!m || count < 1 || index >= count)
-    throw new UserError(`--shard ${spec}: expected i/m with 0 <= i < m, e.g. 0/4 .. 3/4`);
+    throw new OptionError('shard', 'expected i/m with 0 <= i < m, e.g. 0/4 .. 3/4', spec);
   return { index, count };
 }
 

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import {
   listTasks,
   nodeDetail,
@@ -143,7 +144,7 @@ export async function startViewer(dir: string, port = DEFAULT_VIEW_PORT): Promis
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new UserError(`port ${port} on ${VIEW_HOST} is in use; pick another with --port`)
+          ? new OptionError('port', `in use on ${VIEW_HOST} (pick another)`, String(port))
           : err,
       ),
     );

@@ -67,7 +67,11 @@ export function registerEval(program: Command): void {
       const taskIds = selectTasks(bundle, flags);
       const policy = await loadPolicy(flags, bundle.env.name, cmd, parallel(flags).concurrency);
       const qmodel = flags.qmodel
-        ? await (await import('../../qmodel/index.js')).loadQModel(flags.qmodel)
+        ? await (
+            await import('../../qmodel/index.js')
+          ).loadQModel(flags.qmodel, {
+            apiKey: process.env.OPENAI_API_KEY,
+          })
         : undefined;
       let successes = 0;
       const errors = new Map<string, number>();

@@ -145,7 +145,7 @@ export function registerServeQGuided(program: Command): void {
           );
       }
       const { loadQModel } = await import('../../qmodel/index.js');
-      const qmodel = await loadQModel(flags.qmodel);
+      const qmodel = await loadQModel(flags.qmodel, { apiKey: process.env.OPENAI_API_KEY });
       const proxy = await startQGuidedProxy({
         upstreamUrl: flags.upstream,
         ...(flags.upstreamModel ? { upstreamModel: flags.upstreamModel } : {}),

@@ -7,7 +7,9 @@ import { samplingPolicy } from '../../agent/heuristic/sampling.js';
 import { HOTPOTQA_MAX_DEPTH, HOTPOTQA_RETURNS } from './env.js';
 import type { HotpotqaOptions } from './index.js';
 
-const options = z.object({ wiki: z.enum(['offline', 'live']).optional() }).strict();
+const options = z
+  .object({ wiki: z.enum(['offline', 'live']).optional(), wikiUrl: z.string().optional() })
+  .strict();
 
 export const hotpotqaDefinition: EnvDefinition<
   Omit<HotpotqaOptions, 'data' | 'seed' | 'cacheDir'>
@@ -27,6 +29,7 @@ export const hotpotqaDefinition: EnvDefinition<
       choices: ['offline', 'live'],
     },
   ],
+  environment: { wikiUrl: 'STEPQ_WIKI_URL' },
   data: {
     default: 'builtin:synthetic',
     demo: 'builtin:synthetic:1500',

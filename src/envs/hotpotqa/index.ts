@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { EnvBundle } from '../../core/env.js';
-import { UserError } from '../../core/errors.js';
+import { OptionError } from '../../core/settings.js';
 import type { EnvCreateOptions } from '../../core/registry.js';
 import { HotpotqaEnv } from './env.js';
 import { LiveWiki } from './live-wiki.js';
@@ -30,14 +30,16 @@ export function loadHotpotqaData(data: string | undefined): HotpotqaDataset {
   if (m) {
     const size = m[1] === undefined ? SYNTHETIC_DEFAULT_SIZE : Number(m[1]);
     if (size < 1 || size > 100_000)
-      throw new UserError(`--data ${source}: N must be between 1 and 100000`);
+      throw new OptionError('data', 'N must be between 1 and 100000', source);
     // The generated records go through the same validation as a file.
     const records = generateSyntheticRecords(size).map((r) => hotpotqaRecordSchema.parse(r));
     return buildDataset(records, `builtin:synthetic:${size}`);
   }
   if (source.startsWith('builtin:'))
-    throw new UserError(
-      `--data ${source}: unknown built-in data for hotpotqa (expected builtin:synthetic[:N])`,
+    throw new OptionError(
+      'data',
+      'unknown built-in data for hotpotqa (expected builtin:synthetic[:N])',
+      source,
     );
   return loadHotpotqaFile(source);
 }
@@ -46,6 +48,8 @@ export function loadHotpotqaData(data: string | undefined): HotpotqaDataset {
 export interface HotpotqaOptions extends EnvCreateOptions {
   /** `offline` (the data's context paragraphs, the default) or `live` (the Wikipedia API). */
   wiki?: 'offline' | 'live';
+  /** MediaWiki api.php URL for `wiki: live` (default: English Wikipedia; the CLI: $STEPQ_WIKI_URL). */
+  wikiUrl?: string;
 }
 
 export async function createHotpotqaBundle(options: HotpotqaOptions): Promise<EnvBundle> {
@@ -54,15 +58,22 @@ export async function createHotpotqaBundle(options: HotpotqaOptions): Promise<En
   let wiki: WikiSource;
   if (mode === 'live') {
     if (data.source.startsWith('builtin:'))
-      throw new UserError(
-        `--wiki live: ${data.source} is a fictional world that Wikipedia knows nothing about; pass a real HotpotQA file with --data`,
+      throw new OptionError(
+        'wiki',
+        `${data.source} is a fictional world that Wikipedia knows nothing about; pass a real HotpotQA file with {{data}}`,
+        'live',
       );
-    wiki = new LiveWiki({ cacheDir: join(options.cacheDir ?? '.stepq-cache', 'wiki') });
+    wiki = new LiveWiki({
+      cacheDir: join(options.cacheDir ?? '.stepq-cache', 'wiki'),
+      ...(options.wikiUrl ? { baseUrl: options.wikiUrl } : {}),
+    });
   } else {
     if (!data.paragraphs) {
-      throw new UserError(
-        `${data.source}: this file uses the simplified {question, answer, type} layout, which has no paragraphs ` +
-          'to search offline; use --wiki live (needs network), or a file in the official layout with context paragraphs',
+      throw new OptionError(
+        'data',
+        'this file uses the simplified {question, answer, type} layout, which has no paragraphs ' +
+          'to search offline; use {{wiki}} live (needs network), or a file in the official layout with context paragraphs',
+        data.source,
       );
     }
     wiki = new OfflineWiki(data.paragraphs, `paragraphs of ${data.source}`);

@@ -22,7 +22,7 @@ export const DEFAULT_WIKI_URL = 'https://en.wikipedia.org/w/api.php';
 const USER_AGENT = 'stepq/0.1 (research tool: HotPotQA agent environment; Node.js)';
 
 export interface LiveWikiOptions {
-  /** MediaWiki api.php URL; default $STEPQ_WIKI_URL, else English Wikipedia. */
+  /** MediaWiki api.php URL; default English Wikipedia (the CLI passes $STEPQ_WIKI_URL). */
   baseUrl?: string;
   /** Folder of the response cache; default .stepq-cache/wiki. */
   cacheDir?: string;
@@ -77,7 +77,7 @@ export class LiveWiki implements WikiSource {
   private readonly responses = new Map<string, Promise<unknown>>();
 
   constructor(options: LiveWikiOptions = {}) {
-    this.baseUrl = options.baseUrl ?? process.env.STEPQ_WIKI_URL ?? DEFAULT_WIKI_URL;
+    this.baseUrl = options.baseUrl ?? DEFAULT_WIKI_URL;
     this.cacheDir = options.cacheDir ?? join('.stepq-cache', 'wiki');
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 2;
@@ -192,7 +192,7 @@ export class LiveWiki implements WikiSource {
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-        lastError = `cannot reach ${new URL(url).origin} (${cause}); check the network, or use --wiki offline`;
+        lastError = `cannot reach ${new URL(url).origin} (${cause}); check the network, or use the offline wiki`;
         continue;
       }
       if (response.status === 429 || response.status >= 500) {

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { OptionError } from '../../core/settings.js';
 import { forEachJsonEntry } from './json-stream.js';
 import {
   humanInsTable,
@@ -35,15 +36,17 @@ function pick(dir: string, names: readonly string[], pattern: RegExp): string | 
  * The full catalogue is preferred over the 1000-product one when both are present.
  */
 export function findOfficialFiles(path: string): OfficialFiles {
-  if (!existsSync(path)) throw new UserError(`--data ${path}: no such file or folder`);
+  if (!existsSync(path)) throw new OptionError('data', 'no such file or folder', path);
   const isDir = statSync(path).isDirectory();
   const dir = isDir ? path : dirname(path);
   const items = isDir
     ? pick(dir, ['items_shuffle.json', 'items_shuffle_1000.json'], /^items_shuffle.*\.json$/)
     : path;
   if (!items)
-    throw new UserError(
-      `--data ${path}: no items_shuffle*.json in this folder (expected the official WebShop data files)`,
+    throw new OptionError(
+      'data',
+      'no items_shuffle*.json in this folder (expected the official WebShop data files)',
+      path,
     );
   const suffix = /^items_shuffle(.*)\.json$/.exec(basename(items))?.[1] ?? '';
   const insV2 = pick(
@@ -52,7 +55,7 @@ export function findOfficialFiles(path: string): OfficialFiles {
     /^items_ins_v2.*\.json$/,
   );
   if (!insV2)
-    throw new UserError(`--data ${path}: no items_ins_v2*.json next to ${basename(items)}`);
+    throw new OptionError('data', `no items_ins_v2*.json next to ${basename(items)}`, path);
   const humanIns = existsSync(join(dir, 'items_human_ins.json'))
     ? join(dir, 'items_human_ins.json')
     : undefined;

@@ -5,6 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { OptionError } from '../../core/settings.js';
 import type { EnvBundle } from '../../core/env.js';
 import type { EnvCreateOptions } from '../../core/registry.js';
 import { WebshopCatalog } from './catalog.js';
@@ -35,11 +36,13 @@ async function builtinProducts(
 ): Promise<{ products: Product[]; source: string }> {
   const m = /^builtin:shop(?::(\d+))?$/.exec(spec);
   if (!m)
-    throw new UserError(
-      `--data ${spec}: unknown built-in data (WebShop has builtin:shop or builtin:shop:N)`,
+    throw new OptionError(
+      'data',
+      'unknown built-in data (WebShop has builtin:shop or builtin:shop:N)',
+      spec,
     );
   const n = m[1] === undefined ? DEFAULT_BUILTIN_PRODUCTS : Number(m[1]);
-  if (!(n > 0)) throw new UserError(`--data ${spec}: N must be at least 1`);
+  if (!(n > 0)) throw new OptionError('data', 'N must be at least 1', spec);
   const { generateShopCatalog } = await import('./catalog/generate.js');
   const raw = generateShopCatalog({ n, seed: 0 });
   const source = `builtin:shop:${n}`;

@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { UserError } from '../../../core/errors.js';
+import { OptionError } from '../../../core/settings.js';
 import type { Env, EnvBundle, ResetResult, StepResult } from '../../../core/env.js';
 import type { EnvCreateOptions } from '../../../core/registry.js';
 import { WEBSHOP_MAX_DEPTH, WEBSHOP_RETURNS, parseWebshopAction } from '../env.js';
@@ -252,10 +253,10 @@ export async function createRemoteWebshopEnv(
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError(`--webshop-url ${url}: not a URL (expected e.g. http://127.0.0.1:3000)`);
+    throw new OptionError('webshopUrl', 'not a URL (expected e.g. http://127.0.0.1:3000)', url);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new UserError(`--webshop-url ${url}: expected an http(s) URL`);
+    throw new OptionError('webshopUrl', 'expected an http(s) URL', url);
   const env = new RemoteWebshopEnv(url, remote);
   const count = await env.countTasks(remote);
   const ids = Array.from({ length: count }, (_, i) => `fixed_${i}`);
