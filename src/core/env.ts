@@ -29,6 +29,8 @@ export interface ReturnRules {
   depthLimit: number;
   /** Whether a terminal reward counts as a success (HotPotQA: EM = 1; WebShop: score = 1). */
   isSuccess(reward: number): boolean;
+  /** What a success is, in words, for tables and reports (e.g. `exact match (EM = 1)`). */
+  success?: string;
 }
 
 export interface Env<S = unknown> {

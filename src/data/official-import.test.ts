@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../testing/shared.js';
+import { UserError } from '../core/errors.js';
 import { importOfficialFolder, readOfficialTree } from './official-import.js';
 import { buildPairs } from './pairs.js';
 import { nodesAlong, readTreeFile } from './tree.js';
@@ -63,6 +64,21 @@ test('official WebShop tree: raw replies re-parsed, invalid actions marked, no s
   assert.equal(tree.maxDepth, 10);
   assert.deepEqual(buildPairs(tree, { strategy: 'best-path', minGap: 0 }), []);
   assert.equal(buildPairs(tree, { strategy: 'all-siblings', minGap: 0 }).length, 1);
+});
+
+test('a JSON file that is not an official tree is refused, naming the file and the field', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepq-import-garbage-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, '3.json');
+  writeFileSync(file, '{"garbage":true}');
+  assert.throws(
+    () => readOfficialTree(file, 'hotpotqa'),
+    (e: unknown) =>
+      e instanceof UserError && /3\.json: field (children|visits|value): /.test(e.message),
+  );
+  const result = importOfficialFolder(dir, join(dir, 'out'), 'hotpotqa');
+  assert.equal(result.converted, 0);
+  assert.equal(result.invalid.length, 1);
 });
 
 test('importOfficialFolder: converts valid files into <out>/trees, reports invalid ones by name', (t) => {

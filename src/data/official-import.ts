@@ -52,11 +52,13 @@ const officialNodeSchema: z.ZodType<OfficialNode> = z.looseObject({
     })
     .nullish(),
   question: z.string().nullish(),
+  // Every node of an official `to_dict()` has these three keys; requiring them is what tells
+  // a tree from some other JSON file.
   get children() {
-    return z.array(officialNodeSchema).nullish();
+    return z.array(officialNodeSchema).nullable();
   },
-  visits: z.number().nullish(),
-  value: z.number().nullish(),
+  visits: z.number(),
+  value: z.number(),
   depth: z.number().int().nullish(),
   is_terminal: z.boolean().nullish(),
   reward: z.number().nullish(),

@@ -229,7 +229,8 @@ test('a port in use is a UserError', async () => {
   const first = await serve(new ScriptedPolicy());
   await assert.rejects(
     startPolicyServer({ policyFor: () => new ScriptedPolicy(), env: 'toy', port: first.port }),
-    (e: unknown) => e instanceof UserError && /port \d+ on 127\.0\.0\.1 is in use/.test(e.message),
+    (e: unknown) =>
+      e instanceof UserError && /options\.port \d+: in use on 127\.0\.0\.1/.test(e.message),
   );
 });
 
@@ -270,4 +271,24 @@ test('`stepq serve-policy` (real heuristic) exits cleanly on SIGTERM', async (t)
   });
   assert.equal(code, 0, err);
   assert.match(out, /stopped/);
+});
+
+test('a foreign Host header is refused (DNS rebinding), like the viewer does', async () => {
+  const { request } = await import('node:http');
+  const server = await serve(new ScriptedPolicy());
+  const statusFor = (host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: server.port, path: '/v1/models', headers: { host } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  assert.equal(await statusFor('evil.example:80'), 403);
+  assert.equal(await statusFor(`127.0.0.1:${server.port}`), 200);
+  assert.equal(await statusFor(`localhost:${server.port}`), 200);
 });

@@ -21,6 +21,7 @@ import { canonicalJson } from './cache.js';
 import {
   closeServer,
   HttpError,
+  hostAllowed,
   listen,
   parseJsonBody,
   readBody,
@@ -170,6 +171,15 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
   const policy = await options.policyFor(options.env);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Like the viewer and the proxy: a page elsewhere must not reach this server through a
+    // name that resolves to 127.0.0.1 (DNS rebinding).
+    if (!hostAllowed(req.headers.host, host))
+      throw new HttpError(
+        403,
+        `forbidden Host header "${req.headers.host ?? ''}"`,
+        null,
+        'forbidden',
+      );
     const path = (req.url ?? '/').split('?')[0] as string;
     const method = req.method ?? 'GET';
     if (path === '/v1/models' || path === '/v1/models/') {

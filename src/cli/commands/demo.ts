@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { getEnv } from '../../envs/index.js';
+import { findEnv, getEnv } from '../../envs/index.js';
 import { omit } from '../../core/settings.js';
 import { PIPELINE_SETTINGS } from '../../eval/pipeline-settings.js';
 import { runPipeline, type PipelineResult } from '../../eval/pipeline.js';
@@ -37,7 +37,11 @@ const QUICK = { trainTasks: 40, testTasks: 60, iterations: 12 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ci = (i: Interval) => `${pct(i.mean)} [${pct(i.low)}, ${pct(i.high)}]`;
 
-function renderResult(r: PipelineResult): string {
+/** Heuristic policies count tokens as text length / 4 (src/text/tokens.ts), not a tokenizer. */
+const estimatesTokens = (policy: string) =>
+  policy === 'heuristic' || policy.startsWith('heuristic');
+
+export function renderResult(r: PipelineResult, quick: boolean): string {
   const lines: string[] = [];
   const design =
     r.folds > 1
@@ -69,10 +73,15 @@ function renderResult(r: PipelineResult): string {
         errors: a.summary.errors,
         avgReward: a.summary.avgReward,
         llmCalls: a.summary.llmCalls,
-        tokens: a.summary.promptTokens + a.summary.completionTokens,
+        [estimatesTokens(r.policy) ? 'tokens (estimated)' : 'tokens']:
+          a.summary.promptTokens + a.summary.completionTokens,
       })),
     ),
   );
+  const success = findEnv(r.env)?.returns.success;
+  if (success) lines.push(`success: ${success}`);
+  if (estimatesTokens(r.policy))
+    lines.push('tokens: estimated for the heuristic policy (about 4 characters per token)');
   lines.push('');
   for (const d of r.differences)
     lines.push(
@@ -82,6 +91,12 @@ function renderResult(r: PipelineResult): string {
   lines.push(
     `uplift ${REFERENCE_RULE} / ${BASELINE_RULE}: ${u.mean.toFixed(2)}x [${u.low.toFixed(2)}, ${Number.isFinite(u.high) ? u.high.toFixed(2) : 'inf'}]`,
   );
+  const overlap = r.differences.filter((d) => d.diff.low <= 0 && d.diff.high >= 0);
+  if (overlap.length > 0)
+    lines.push(
+      `note: the interval of ${overlap.map((d) => `${REFERENCE_RULE} - ${d.versus}`).join(', ')} includes zero: ` +
+        `${r.testTasks} test tasks cannot show a difference there${quick ? ' (--quick is a smoke test; the default sizes are meant to)' : ''}`,
+    );
   lines.push(`wall time: ${r.wallSeconds.toFixed(1)} s`);
   return lines.join('\n');
 }
@@ -199,7 +214,7 @@ export function registerDemo(program: Command): void {
         return;
       }
       process.stdout.write(
-        `\n${renderResult(result)}\n\nrun folder: ${outDir} (trees, pairs.jsonl, qmodel/, eval/, results.json)\nreport: ${report} (browse the run: stepq view ${outDir})\n`,
+        `\n${renderResult(result, Boolean(flags.quick))}\n\nrun folder: ${outDir} (trees, pairs.jsonl, qmodel/, eval/, results.json)\nreport: ${report} (browse the run: stepq view ${outDir})\n`,
       );
     });
 }

@@ -50,6 +50,7 @@ export const HOTPOTQA_RETURNS: ReturnRules = {
   terminal: (reward) => (reward === 1 ? 1 : -1),
   depthLimit: -1,
   isSuccess: (reward) => reward === 1,
+  success: 'the answer matches the gold answer exactly (EM = 1, after normalisation)',
 };
 
 const COMMAND = /^([A-Za-z]+)\[(.*)\]$/s;

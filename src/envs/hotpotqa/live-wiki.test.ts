@@ -143,7 +143,8 @@ test('live Wikipedia: responses are cached on disk and replayed without the serv
   assert.deepEqual(await replay.search('Scott Derrickson'), a);
   await assert.rejects(
     replay.search('Ed Wood'),
-    (err: unknown) => err instanceof UserError && /cannot reach .*--wiki offline/.test(err.message),
+    (err: unknown) =>
+      err instanceof UserError && /cannot reach .*use the offline wiki/.test(err.message),
   );
 });
 

@@ -62,7 +62,7 @@ test('official layout: ids, paragraphs; _id falls back to the record index', () 
   assert.throws(() => loadHotpotqaFile(join(dir, 'absent.json')), /absent\.json: no such file/);
 });
 
-test('simplified layout loads, but offline use says it needs --wiki live', async () => {
+test('simplified layout loads, but offline use says it needs the live wiki', async () => {
   const file = fixture('hotpotqa/simplified.json');
   const data = loadHotpotqaFile(file);
   assert.equal(data.layout, 'simplified');
@@ -73,7 +73,8 @@ test('simplified layout loads, but offline use says it needs --wiki live', async
   );
   await assert.rejects(
     createHotpotqaBundle({ data: file, seed: 0 }),
-    (err: unknown) => err instanceof UserError && /simplified .*--wiki live/.test(err.message),
+    (err: unknown) =>
+      err instanceof UserError && /simplified .*options\.wiki live/.test(err.message),
   );
   const live = await createHotpotqaBundle({ data: file, wiki: 'live', seed: 0 });
   assert.match(live.source, /live Wikipedia/);

@@ -56,6 +56,7 @@ export const WEBSHOP_RETURNS: ReturnRules = {
   terminal: (r) => r,
   depthLimit: -0.5,
   isSuccess: (r) => r === 1,
+  success: 'reward = 1 (the bought product matches every attribute, option, price and type)',
 };
 
 /** `parse_action`: `^(.+)\[(.+)\]` with Python semantics ("." excludes only "\n", greedy). */
