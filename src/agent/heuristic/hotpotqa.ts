@@ -281,13 +281,20 @@ function sampleMove(view: EpisodeView, info: QuestionInfo, rng: Rng): Move {
 }
 
 export function sampleHotpotqaStep(messages: readonly Message[], rng: Rng): string {
+  return prepareHotpotqaStep(messages)(rng);
+}
+
+/** Reads the conversation and analyses the question once; the drawer samples one reply. */
+export function prepareHotpotqaStep(messages: readonly Message[]): (rng: Rng) => string {
   const view =
     readEpisode(messages) ??
     readEpisode([{ role: 'user', content: `Question: ${lastUserText(messages)}` }]);
-  if (!view) return canonicalText('I need more information.', 'Search[question]');
+  if (!view) return () => canonicalText('I need more information.', 'Search[question]');
   const info = analyzeQuestion(view.question);
-  const chosen = sampleMove(view, info, rng);
-  return canonicalText(chosen.thought, chosen.action);
+  return (rng) => {
+    const chosen = sampleMove(view, info, rng);
+    return canonicalText(chosen.thought, chosen.action);
+  };
 }
 
 function lastUserText(messages: readonly Message[]): string {

@@ -24,14 +24,26 @@ export function fill(template: string, values: Record<string, string>): string {
 /** Draws one assistant reply (`Thought: ...\nAction: ...`) for the conversation. */
 export type StepSampler = (messages: readonly Message[], rng: Rng) => string;
 
+/**
+ * Reads the conversation once and returns the drawer of one reply: a sampler whose analysis
+ * of the conversation is shared by the n candidates of one request (and nothing else).
+ */
+export type StepPreparer = (messages: readonly Message[]) => (rng: Rng) => string;
+
 export function samplingPolicy(name: string, sampleOne: StepSampler): Policy {
+  return preparedSamplingPolicy(name, (messages) => (rng) => sampleOne(messages, rng));
+}
+
+/** samplingPolicy for a sampler that analyses the conversation once per `propose` call. */
+export function preparedSamplingPolicy(name: string, prepare: StepPreparer): Policy {
   return {
     name,
     async propose(messages, n, options): Promise<PolicyReply> {
       options.signal?.throwIfAborted();
       const root = new Rng(seedFrom(name, options.seed));
+      const draw = prepare(messages);
       const candidates: string[] = [];
-      for (let i = 0; i < n; i++) candidates.push(sampleOne(messages, root.fork(i)));
+      for (let i = 0; i < n; i++) candidates.push(draw(root.fork(i)));
       return {
         candidates,
         usage: {

@@ -240,8 +240,16 @@ function sampleMove(ep: ShopEpisode, request: Request, rng: Rng): Move {
 }
 
 export function sampleWebshopStep(messages: readonly Message[], rng: Rng): string {
+  return prepareWebshopStep(messages)(rng);
+}
+
+/** Reads the conversation and the request once; the drawer samples one reply. */
+export function prepareWebshopStep(messages: readonly Message[]): (rng: Rng) => string {
   const ep = readShopEpisode(messages);
-  if (!ep) return canonicalText('I should search for the product first.', 'search[product]');
-  const chosen = sampleMove(ep, readRequest(ep.instruction), rng);
-  return canonicalText(chosen.thought, chosen.action);
+  if (!ep) return () => canonicalText('I should search for the product first.', 'search[product]');
+  const request = readRequest(ep.instruction);
+  return (rng) => {
+    const chosen = sampleMove(ep, request, rng);
+    return canonicalText(chosen.thought, chosen.action);
+  };
 }

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { EnvDefinition } from '../../core/registry.js';
 import { hotpotqaPrompt } from '../../agent/prompts/hotpotqa.js';
-import { sampleHotpotqaStep } from '../../agent/heuristic/hotpotqa.js';
-import { samplingPolicy } from '../../agent/heuristic/sampling.js';
+import { prepareHotpotqaStep } from '../../agent/heuristic/hotpotqa.js';
+import { preparedSamplingPolicy } from '../../agent/heuristic/sampling.js';
 import { HOTPOTQA_MAX_DEPTH, HOTPOTQA_RETURNS } from './env.js';
 import type { HotpotqaOptions } from './index.js';
 
@@ -19,7 +19,7 @@ export const hotpotqaDefinition: EnvDefinition<
   maxDepth: HOTPOTQA_MAX_DEPTH,
   returns: HOTPOTQA_RETURNS,
   prompt: hotpotqaPrompt,
-  heuristicPolicy: () => samplingPolicy('heuristic', sampleHotpotqaStep),
+  heuristicPolicy: () => preparedSamplingPolicy('heuristic', prepareHotpotqaStep),
   options,
   optionFlags: [
     {

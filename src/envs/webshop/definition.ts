@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { EnvDefinition } from '../../core/registry.js';
 import { webshopPrompt } from '../../agent/prompts/webshop.js';
-import { sampleWebshopStep } from '../../agent/heuristic/webshop.js';
-import { samplingPolicy } from '../../agent/heuristic/sampling.js';
+import { prepareWebshopStep } from '../../agent/heuristic/webshop.js';
+import { preparedSamplingPolicy } from '../../agent/heuristic/sampling.js';
 import { WEBSHOP_MAX_DEPTH, WEBSHOP_RETURNS } from './env.js';
 import type { WebshopOptions } from './index.js';
 
@@ -17,7 +17,7 @@ export const webshopDefinition: EnvDefinition<Omit<WebshopOptions, 'data' | 'see
     maxDepth: WEBSHOP_MAX_DEPTH,
     returns: WEBSHOP_RETURNS,
     prompt: webshopPrompt,
-    heuristicPolicy: () => samplingPolicy('heuristic', sampleWebshopStep),
+    heuristicPolicy: () => preparedSamplingPolicy('heuristic', prepareWebshopStep),
     options,
     optionFlags: [
       {
