@@ -65,7 +65,7 @@ const models = new Map<string, Promise<LlamaModelLike>>();
 /** Process-wide llama.cpp settings; the CLI fills them from STEPQ_GGUF_GPU / STEPQ_GGUF_THREADS. */
 export interface GgufRuntimeSettings {
   /** `auto` (the default) lets node-llama-cpp pick CUDA, Vulkan, Metal, else CPU; `false` forces the CPU. */
-  gpu?: false | 'auto' | string;
+  gpu?: false | string;
   /** Threads per context; default: the cores this process may use. */
   threads?: number;
 }
