@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,6 +80,24 @@ describe('viewer and report in a browser', { skip }, () => {
     await scale?.close();
     if (scaleDir) rmSync(scaleDir, { recursive: true, force: true });
     if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('the page lists the files the viewer left out, not only the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepq-view-leftout-'));
+    cpSync(fixture('run'), dir, { recursive: true });
+    writeFileSync(join(dir, 'collect', 'trees', 'broken.json'), '{"garbage"');
+    const broken = await startViewer(dir, 0);
+    try {
+      await page.goto(broken.url);
+      const leftOut = page.getByTestId('left-out');
+      await leftOut.waitFor();
+      assert.match(await leftOut.innerText(), /1 file\(s\) left out/);
+      await leftOut.locator('summary').click();
+      assert.match(await leftOut.innerText(), /broken\.json/);
+    } finally {
+      await broken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('task list: rows from the index, search filters them', async () => {

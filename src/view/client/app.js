@@ -63,6 +63,16 @@ function App() {
     </header>
     <main>
       ${summary.error && html`<p class="error">${summary.error}</p>`}
+      ${
+        s &&
+        s.problems.length > 0 &&
+        html`<details class="problems" data-testid="left-out">
+          <summary>${s.problems.length} file(s) left out</summary>
+          <ul>
+            ${s.problems.map((p) => html`<li>${p}</li>`)}
+          </ul>
+        </details>`
+      }
       ${s && route.page === 'tasks' && html`<${TaskList} summary=${s} />`}
       ${s && route.page === 'task' && html`<${TaskPage} taskId=${route.taskId} view=${route.view} />`}
       ${s && route.page === 'training' && html`<${Training} />`}
