@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -500,4 +500,50 @@ test('memory stays flat over 1,000 requests', async () => {
     await proxy.close();
     await fixed.close();
   }
+});
+
+test('no secret reaches a reply or the decision log, even when the upstream echoes its Authorization', async () => {
+  const upstreamKey = 'sk-upstream-secret-123456';
+  const echo = await startFakeOpenAIServer({
+    handler: (r) => ({
+      kind: 'error',
+      status: 401,
+      message: `bad key: ${String(r.headers.authorization)}`,
+    }),
+  });
+  const logPath = join(dir, 'secret-decisions.jsonl');
+  const proxy = await startQGuidedProxy(
+    proxyOptions({
+      upstreamUrl: echo.baseUrl,
+      upstreamApiKey: upstreamKey,
+      clientKey: 'client-secret-987',
+      logPath,
+    }),
+  );
+  try {
+    const messages = hotpotMessages();
+    for (const extra of [{}, { tools: [{ type: 'function' as const, function: { name: 'f' } }] }]) {
+      await assert.rejects(
+        sdk(proxy.baseUrl, 'client-secret-987').chat.completions.create({
+          model: 'm',
+          messages,
+          ...extra,
+        }),
+        (err: InstanceType<typeof OpenAI.APIError>) => {
+          assert.doesNotMatch(err.message, /upstream-secret|client-secret/);
+          return true;
+        },
+      );
+    }
+    assert.equal(
+      echo.requests.at(-1)?.headers.authorization,
+      `Bearer ${upstreamKey}`,
+      "the proxy's own key goes upstream, not the client's",
+    );
+  } finally {
+    await proxy.close();
+    await echo.close();
+  }
+  const logged = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
+  assert.doesNotMatch(logged, /upstream-secret|client-secret/);
 });

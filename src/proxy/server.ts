@@ -13,6 +13,7 @@ import type { PolicyOptions } from '../agent/policy-factory.js';
 import { promptFor } from '../agent/prompts/index.js';
 import type { HistoryStep } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
+import { redactSecrets, registerSecret } from '../core/redact.js';
 import { Rng, seedFrom } from '../core/rng.js';
 import { canonicalJson } from '../llm/cache.js';
 import { createLlmClient, limitedCall, type LlmClient } from '../llm/client.js';
@@ -108,7 +109,7 @@ function upstreamError(err: unknown): HttpError {
   }
   return new HttpError(
     502,
-    `upstream failed: ${(err as Error)?.message ?? String(err)}`,
+    `upstream failed: ${redactSecrets((err as Error)?.message ?? String(err))}`,
     null,
     'upstream_error',
   );
@@ -116,6 +117,7 @@ function upstreamError(err: unknown): HttpError {
 
 export async function startQGuidedProxy(options: QGuidedProxyOptions): Promise<QGuidedProxy> {
   promptFor(options.env); // an unknown env fails here, before listening
+  registerSecret(options.clientKey);
   const llm: LlmClient = createLlmClient({
     baseUrl: options.upstreamUrl,
     ...(options.upstreamApiKey ? { apiKey: options.upstreamApiKey } : {}),
