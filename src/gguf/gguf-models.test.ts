@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StepContext } from '../core/messages.js';
@@ -26,6 +26,8 @@ import {
   type TinyModelOptions,
 } from './testing/tiny-model.js';
 import type { Token } from './llama-api.js';
+import { UserError } from '../core/errors.js';
+import { sampleLlmManifest, writeLlmFolder } from '../testing/llm-folder.js';
 
 // One llama.cpp thread: test files run two at a time on two cores, and spinning threads that
 // outnumber the cores slow every decode call down by orders of magnitude.
@@ -56,32 +58,34 @@ const candidates = [
   'Thought: no action here',
 ];
 
-/** Independent reference: full logits at every position, log-softmax in float64. */
+/**
+ * Independent reference: ids by the token rule written out (BOS if the model adds one, the
+ * prompt's ids, then the rest of the joint tokenisation), full logits at every position,
+ * log-softmax in float64.
+ */
 async function fullVocabSpanLogprob(
   path: string,
-  text: string,
-  spanStart: number,
+  prompt: string,
+  completion: string,
+  keepPromptTokens = Infinity,
 ): Promise<number> {
   const model = await loadGgufModel(path, 'test');
-  const tokens = model.tokenize(text, true);
-  const bos = model.tokens.bos as Token;
-  const all = [bos, ...tokens];
-  // The span starts where the separately tokenised prompt ends (no token merges across "\n" -> "Thought" here).
-  const promptLen = 1 + model.tokenize(text.slice(0, spanStart), true).length;
-  assert.deepEqual(all.slice(0, promptLen), [
-    bos,
-    ...model.tokenize(text.slice(0, spanStart), true),
-  ]);
+  const p = model.tokenize(prompt, true);
+  const f = model.tokenize(prompt + completion, true);
+  assert.deepEqual(f.slice(0, p.length), p, 'no token merges across the boundary here');
+  const bos = model.tokens.shouldPrependBosToken ? [model.tokens.bos as Token] : [];
+  const all = [...bos, ...p.slice(Math.max(0, p.length - keepPromptTokens)), ...f.slice(p.length)];
+  const from = all.length - (f.length - p.length);
   const ctx = await model.createContext({ contextSize: 1024, threads: 1 });
   try {
     const seq = ctx.getSequence();
     const out = await seq.controlledEvaluate(
       all.map((t, i) =>
-        i >= promptLen - 1 && i < all.length - 1 ? [t, { generateNext: { logits: true } }] : t,
+        i >= from - 1 && i < all.length - 1 ? [t, { generateNext: { logits: true } }] : t,
       ),
     );
     let sum = 0;
-    for (let i = promptLen - 1; i < all.length - 1; i++) {
+    for (let i = from - 1; i < all.length - 1; i++) {
       const logits = out[i]?.next.logits as Map<Token, number>;
       let max = -Infinity;
       for (const v of logits.values()) max = Math.max(max, v);
@@ -106,6 +110,8 @@ describe('GGUF models in-process', { skip }, () => {
     writeTinyModel(path('ref.gguf'), REF);
     writeTinyLora(path('adapter.gguf'), BASE, LORA);
     writeMergedModel(path('merged.gguf'), BASE, LORA);
+    writeTinyModel(path('nobos-base.gguf'), { ...BASE, addBos: false });
+    writeTinyModel(path('nobos-ref.gguf'), { ...REF, addBos: false });
   });
   after(async () => {
     if (skip) return;
@@ -117,22 +123,74 @@ describe('GGUF models in-process', { skip }, () => {
     assert.ok(statSync(path('base.gguf')).size < 1_000_000);
   });
 
-  test('Q = beta * (log pi - log pi_ref) over the reply span, matching a full-vocabulary log-softmax', async () => {
-    const q = await loadGgufQModel(`gguf:${path('base.gguf')},ref=${path('ref.gguf')},beta=0.5`);
+  for (const bos of [true, false])
+    test(`Q = beta * (log pi - log pi_ref) over the completion's tokens, matching a full-vocabulary log-softmax (${bos ? 'with' : 'no'} BOS)`, async () => {
+      const [pol, ref] = bos ? ['base.gguf', 'ref.gguf'] : ['nobos-base.gguf', 'nobos-ref.gguf'];
+      const q = await loadGgufQModel(`gguf:${path(pol)},ref=${path(ref)},beta=0.5`);
+      const scores = await q.score(context, candidates);
+      assert.equal(scores[2], -Infinity, 'a reply without an action ranks last');
+      const template = chatTemplate('phi3');
+      for (const k of [0, 1]) {
+        const s = renderForScoring(template, qModelMessages(context), candidates[k] as string);
+        const lpPolicy = await fullVocabSpanLogprob(path(pol), s.prompt, s.completion);
+        const lpRef = await fullVocabSpanLogprob(path(ref), s.prompt, s.completion);
+        assert.ok(Math.abs(lpPolicy) > 1, 'the span has a real log-prob');
+        const expected = 0.5 * (lpPolicy - lpRef);
+        assert.ok(
+          Math.abs((scores[k] as number) - expected) < 1e-3 * Math.max(1, Math.abs(expected)),
+          `candidate ${k}: ${scores[k]} vs ${expected}`,
+        );
+      }
+    });
+
+  test('gguf:DIR reads the manifest: truncation from the left, span=mean; one model twice is refused', async () => {
+    const folder = join(dir, 'trained');
+    mkdirSync(join(folder, 'gguf'), { recursive: true });
+    copyFileSync(path('base.gguf'), join(folder, 'gguf', 'policy.gguf'));
+    copyFileSync(path('ref.gguf'), join(folder, 'gguf', 'reference.gguf'));
+    const model = await loadGgufModel(path('base.gguf'), 'test');
+    const tokens = {
+      addBos: true,
+      bosId: model.tokens.bos as number,
+      appendEos: false,
+      eosId: null,
+    };
+    writeLlmFolder(
+      sampleLlmManifest({
+        beta: 0.25,
+        span: 'mean',
+        tokens,
+        truncation: { maxLength: 64, side: 'left' },
+      }),
+      folder,
+    );
+    const q = await loadGgufQModel(`gguf:${folder}`);
     const scores = await q.score(context, candidates);
-    assert.equal(scores[2], 0, 'a reply without an action scores 0');
-    const template = chatTemplate('phi3');
-    for (const k of [0, 1]) {
-      const s = renderForScoring(template, qModelMessages(context), candidates[k] as string);
-      const lpPolicy = await fullVocabSpanLogprob(path('base.gguf'), s.text, s.spanStart);
-      const lpRef = await fullVocabSpanLogprob(path('ref.gguf'), s.text, s.spanStart);
-      assert.ok(Math.abs(lpPolicy) > 1, 'the span has a real log-prob');
-      const expected = 0.5 * (lpPolicy - lpRef);
-      assert.ok(
-        Math.abs((scores[k] as number) - expected) < 1e-3 * Math.max(1, Math.abs(expected)),
-        `candidate ${k}: ${scores[k]} vs ${expected}`,
-      );
-    }
+    const s = renderForScoring(
+      chatTemplate('phi3'),
+      qModelMessages(context),
+      candidates[0] as string,
+    );
+    const c =
+      model.tokenize(s.prompt + s.completion, true).length - model.tokenize(s.prompt, true).length;
+    const keep = 64 - 1 - c;
+    assert.ok(keep < model.tokenize(s.prompt, true).length, 'the prompt is really cut');
+    const expected =
+      (0.25 *
+        ((await fullVocabSpanLogprob(path('base.gguf'), s.prompt, s.completion, keep)) -
+          (await fullVocabSpanLogprob(path('ref.gguf'), s.prompt, s.completion, keep)))) /
+      c;
+    assert.ok(
+      Math.abs((scores[0] as number) - expected) < 1e-3 * Math.max(1, Math.abs(expected)),
+      `${scores[0]} vs ${expected}`,
+    );
+    // A copy of the policy as the reference: identical log-probs on the probe.
+    copyFileSync(path('base.gguf'), join(folder, 'gguf', 'reference.gguf'));
+    await assert.rejects(
+      loadGgufQModel(`gguf:${folder}`),
+      (e: unknown) =>
+        e instanceof UserError && /identical log-probs on a probe text/.test(e.message),
+    );
   });
 
   test('reusing the prompt KV cache gives the same scores as scoring from scratch', async () => {
@@ -178,7 +236,7 @@ describe('GGUF models in-process', { skip }, () => {
     assert.notEqual(a[0], 0, 'the adapter changes the log-probs');
     a.forEach((x, i) =>
       assert.ok(
-        Math.abs(x - (b[i] as number)) < 1e-3 * Math.max(1, Math.abs(x)),
+        x === b[i] || Math.abs(x - (b[i] as number)) < 1e-3 * Math.max(1, Math.abs(x)),
         `candidate ${i}: ${x} vs ${b[i]}`,
       ),
     );

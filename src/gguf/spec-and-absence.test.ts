@@ -46,8 +46,12 @@ describe('gguf: specs', () => {
       lora: undefined,
       beta: 0.05,
       template: 'chatml',
+      span: 'sum',
       contextSize: undefined,
     });
+    assert.equal(parseGgufQModelSpec('gguf:p.gguf,ref=r.gguf,span=mean').span, 'mean');
+    assert.throws(() => parseGgufQModelSpec('gguf:p.gguf,ref=p.gguf'), /same file/);
+    assert.throws(() => parseGgufQModelSpec('gguf:p.gguf,ref=r.gguf,span=max'), /span must be/);
     const lora = parseGgufQModelSpec('gguf:base.gguf,lora=dpo.gguf');
     assert.equal(lora.reference, 'base.gguf');
     assert.equal(lora.lora, 'dpo.gguf');
@@ -71,6 +75,7 @@ describe('gguf: without node-llama-cpp', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'stepq-gguf-absent-'));
     writeTinyModel(join(dir, 'm.gguf'), { seed: 1 });
+    writeTinyModel(join(dir, 'r.gguf'), { seed: 2 });
     setModuleImporter(() =>
       Promise.reject(
         Object.assign(new Error("Cannot find package 'node-llama-cpp'"), {
@@ -95,7 +100,7 @@ describe('gguf: without node-llama-cpp', () => {
 
   test('--qmodel gguf: fails with a UserError naming the install command', async () => {
     const m = join(dir, 'm.gguf');
-    await assert.rejects(loadQModel(`gguf:${m},ref=${m}`), namesInstall);
+    await assert.rejects(loadQModel(`gguf:${m},ref=${join(dir, 'r.gguf')}`), namesInstall);
     await assert.rejects(loadQModel(`gguf:${m},lora=${m}`), namesInstall);
   });
 

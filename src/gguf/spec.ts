@@ -1,16 +1,20 @@
 /**
- * `--policy gguf:<model.gguf>[,ctx=N]` and
- * `--qmodel gguf:<policy.gguf>,ref=<ref.gguf>[,beta=B][,template=T][,ctx=N]` or
+ * `--policy gguf:<model.gguf>[,ctx=N]` and the Q-value model in three forms:
+ * `--qmodel gguf:<DIR>[,ctx=N]`: a trained folder (its stepq-qmodel.json names the GGUF files
+ * and fixes beta, template, span rule, truncation and token rule);
+ * `--qmodel gguf:<policy.gguf>,ref=<ref.gguf>[,beta=B][,template=T][,span=sum|mean][,ctx=N]`;
  * `--qmodel gguf:<base.gguf>,lora=<adapter.gguf>[,...]` (reference = the base without the adapter).
  * Paths may not contain commas.
  */
-import { OptionError } from '../core/settings.js';
+import { statSync } from 'node:fs';
+import { UserError } from '../core/errors.js';
+import type { SpanRule, TokenRule } from '../qmodel/llm-manifest.js';
 import { CHAT_TEMPLATES, DEFAULT_TEMPLATE } from '../qmodel/chat-templates.js';
 import { DEFAULT_LLM_BETA } from '../qmodel/llm-spec.js';
 
 export const GGUF_POLICY_USAGE = 'gguf:<model.gguf>[,ctx=N]';
 export const GGUF_QMODEL_USAGE =
-  'gguf:<policy.gguf>,ref=<reference.gguf>|lora=<adapter.gguf>[,beta=B][,template=phi3|chatml|llama3][,ctx=N]';
+  'gguf:<DIR>[,ctx=N] | gguf:<policy.gguf>,ref=<reference.gguf>|lora=<adapter.gguf>[,beta=B][,template=phi3|chatml|llama3][,span=sum|mean][,ctx=N]';
 /** Context size when the spec gives none: the model's training context, capped to bound memory. */
 export const DEFAULT_CONTEXT_CAP = 8192;
 
@@ -27,7 +31,14 @@ export interface GgufQModelSpec {
   lora?: string;
   beta: number;
   template: string;
+  span: SpanRule;
   contextSize?: number;
+  /** The token rule of a trained folder; undefined: the model's own (its BOS setting). */
+  tokens?: TokenRule;
+  /** The truncation limit; undefined: the context size. */
+  maxLength?: number;
+  /** The trained folder the spec names, when it names one (then read with its manifest). */
+  folder?: string;
 }
 
 function splitSpec(
@@ -68,12 +79,26 @@ export function parseGgufPolicySpec(spec: string): GgufPolicySpec {
 }
 
 export function parseGgufQModelSpec(spec: string): GgufQModelSpec {
-  const flag = 'qmodel';
+  const flag = '--qmodel';
+  const head0 = spec.startsWith('gguf:') ? (spec.slice('gguf:'.length).split(',')[0] ?? '') : '';
+  if (isFolder(head0.trim())) {
+    const { head, options } = splitSpec(spec, flag, GGUF_QMODEL_USAGE, ['ctx']);
+    return {
+      policy: '',
+      reference: '',
+      beta: DEFAULT_LLM_BETA, // replaced by the manifest's
+      template: DEFAULT_TEMPLATE,
+      span: 'sum',
+      contextSize: contextSize(options, flag),
+      folder: head,
+    };
+  }
   const { head, options } = splitSpec(spec, flag, GGUF_QMODEL_USAGE, [
     'ref',
     'lora',
     'beta',
     'template',
+    'span',
     'ctx',
   ]);
   const lora = options.get('lora');
@@ -93,12 +118,28 @@ export function parseGgufQModelSpec(spec: string): GgufQModelSpec {
       flag,
       `unknown template "${template}" (expected one of: ${Object.keys(CHAT_TEMPLATES).join(', ')})`,
     );
+  const span = options.get('span') ?? 'sum';
+  if (span !== 'sum' && span !== 'mean')
+    throw new UserError(`${flag}: span must be sum or mean, got "${span}"`);
+  if (!lora && ref === head)
+    throw new UserError(
+      `${flag}: the policy and the reference are the same file (${head}): every Q would be 0; give the trained model and the reference, or lora=<adapter.gguf> over the base`,
+    );
   return {
     policy: head,
     reference: ref ?? head,
     lora,
     beta,
     template,
+    span,
     contextSize: contextSize(options, flag),
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return path !== '' && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

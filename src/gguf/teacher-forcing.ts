@@ -1,13 +1,13 @@
 /**
- * Teacher-forced token log-probabilities from llama.cpp through node-llama-cpp, and the
- * reply span's first token in a jointly tokenised text.
+ * Teacher-forced token log-probabilities from llama.cpp through node-llama-cpp (where the
+ * scored span starts is the token rule's business: qmodel/token-span.ts).
  *
  * log p(t_{i+1} | t_<=i) = logit(t_{i+1}) − maxLogit − ln Σ_v exp(logit_v − maxLogit): one
  * controlledEvaluate call asks, at each position, for the logit of the true next token plus
  * the top-1 logit (`includeTop: 1`; `includeMax` is ignored by 3.22.1) and the total logit
  * weight. No sampling options are passed: they would truncate the distribution.
  */
-import type { ControlledInput, LlamaModelLike, Token } from './llama-api.js';
+import type { ControlledInput, Token } from './llama-api.js';
 import type { SharedSequence } from './sequence.js';
 
 /**
@@ -52,35 +52,4 @@ export async function teacherForcedLogprobs(
     logprobs.push(logit - max - Math.log(out.totalLogitWeight));
   }
   return logprobs;
-}
-
-/**
- * Index of the first token of the scored span in `tokens` (the tokenisation of `text`, maybe
- * after a BOS). Same rule as token-span.ts for HTTP servers: a token counts iff it starts at
- * or after the span's first character. Positions come from detokenising prefixes, since
- * single tokens may be partial UTF-8 bytes; the span is located from the end of the text,
- * because SentencePiece tokenizers may insert a space after special tokens earlier on.
- */
-export function spanStartToken(
-  model: LlamaModelLike,
-  tokens: readonly Token[],
-  text: string,
-  spanStart: number,
-): number {
-  const full = model.detokenize(tokens, true);
-  const suffix = text.slice(spanStart);
-  if (!full.endsWith(suffix))
-    throw new Error(
-      'the detokenised text does not end with the scored reply, so the reply span cannot be located',
-    );
-  const boundary = full.length - suffix.length;
-  // Smallest k whose prefix tokens[0..k) already covers the boundary: token k starts at or after it.
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (model.detokenize(tokens.slice(0, mid), true).length >= boundary) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

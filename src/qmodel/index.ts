@@ -53,7 +53,7 @@ export interface LoadQModelOptions {
 export async function loadQModel(spec: string, options: LoadQModelOptions = {}): Promise<QModel> {
   if (spec.startsWith('llm:')) {
     const { createLlmQModel } = await import('./llm-implicit.js');
-    return createLlmQModel(spec, options.apiKey === undefined ? {} : { apiKey: options.apiKey });
+    return await createLlmQModel(spec);
   }
   if (spec.startsWith('gguf:')) {
     // In-process GGUF models through the optional node-llama-cpp (imported lazily).

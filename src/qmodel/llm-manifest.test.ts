@@ -4,33 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { sampleLlmManifest } from '../testing/llm-folder.js';
 import {
   LLM_MANIFEST_FILE,
   isLlmModelDir,
   manifestGgufFiles,
   readLlmManifest,
-  type LlmManifest,
 } from './llm-manifest.js';
 
-/** The manifest of docs/llm-qmodel-contract.md §3. */
-function sampleManifest(overrides: Partial<LlmManifest> = {}): LlmManifest {
-  return {
-    format: 'stepq.llm-qmodel/1',
-    env: 'hotpotqa',
-    base: 'microsoft/phi-1_5',
-    template: 'phi3',
-    beta: 0.05,
-    span: 'sum',
-    truncation: { maxLength: 1024, side: 'left' },
-    tokens: { addBos: false, bosId: null, appendEos: false, eosId: 50256 },
-    policy: { hf: 'policy', gguf: 'gguf/policy.gguf' },
-    reference: { hf: 'reference', gguf: 'gguf/reference.gguf' },
-    lora: null,
-    training: { epochs: 1, learningRate: 1e-6, pairs: 12 },
-    versions: { stepq: '0.1.0', trl: '1.16.0', peft: null },
-    ...overrides,
-  };
-}
+const sampleManifest = sampleLlmManifest;
 
 function folderWith(manifest: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'stepq-manifest-'));

@@ -7,6 +7,9 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { estimatePromptTokens, estimateTokens } from '../text/tokens.js';
+import { lmRoutes, type FakeLmOptions } from './fake-lm-routes.js';
+
+export type { FakeLmOptions } from './fake-lm-routes.js';
 
 export interface FakeUsage {
   prompt_tokens: number;
@@ -82,6 +85,11 @@ export interface FakeServerOptions {
   /** Model ids listed by GET /v1/models (default `fake-model`). */
   models?: string[];
   handler?: FakeHandler;
+  /**
+   * Serve a fake language model (fake-lm.ts) on vLLM's or llama-cpp-python's routes:
+   * its tokenize endpoints and /v1/completions with log-probs, when no reply is queued.
+   */
+  lm?: FakeLmOptions;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -160,7 +168,8 @@ function choicesBody(
 export async function startFakeOpenAIServer(
   options: FakeServerOptions = {},
 ): Promise<FakeOpenAIServer> {
-  const models = options.models ?? ['fake-model'];
+  const lm = options.lm ? lmRoutes(options.lm) : undefined;
+  const models = options.models ?? (options.lm ? Object.keys(options.lm.models) : ['fake-model']);
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
   let handler = options.handler;
@@ -174,6 +183,11 @@ export async function startFakeOpenAIServer(
         object: 'list',
         data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
       });
+      return;
+    }
+    if (lm && method === 'POST' && lm.paths.includes(path) && queue.length === 0) {
+      const answered = lm.answer(path, recorded.body ?? {});
+      sendJson(res, answered.status, answered.body);
       return;
     }
     if (method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/completions')) {

@@ -25,6 +25,8 @@ export interface TinyModelOptions {
   template?: 'phi3' | 'chatml';
   /** Half-width of the uniform weight init; larger gives peakier next-token distributions. */
   weightScale?: number;
+  /** Whether the tokenizer puts its BOS in front of a text (default true; Phi-1.5 has none). */
+  addBos?: boolean;
 }
 
 export interface LoraOptions {
@@ -210,7 +212,7 @@ export function tinyModelMetadata(options: TinyModelOptions): Array<[string, Met
     ['tokenizer.ggml.bos_token_id', { type: 'u32', value: 1 }],
     ['tokenizer.ggml.eos_token_id', { type: 'u32', value: 2 }],
     ['tokenizer.ggml.eot_token_id', { type: 'u32', value: vocab.tokens.indexOf(endToken) }],
-    ['tokenizer.ggml.add_bos_token', { type: 'bool', value: true }],
+    ['tokenizer.ggml.add_bos_token', { type: 'bool', value: options.addBos ?? true }],
     ['tokenizer.ggml.add_eos_token', { type: 'bool', value: false }],
     ['tokenizer.chat_template', { type: 'string', value: CHAT_TEMPLATES_JINJA[o.template] }],
   ];
