@@ -11,7 +11,7 @@ import { resolveSettings } from './core/settings.js';
 import type { Policy } from './core/policy.js';
 import type { QModel } from './core/qmodel.js';
 import type { GgufQModelSpec } from './gguf/spec.js';
-import type { LlmQModelSpec } from './qmodel/llm-spec.js';
+import type { Endpoint, LlmQModelSpec } from './qmodel/llm-spec.js';
 
 export { createHeuristicPolicy as heuristicPolicy } from './agent/heuristic/index.js';
 export { loadLearnedQModel as learnedQModel } from './qmodel/store.js';
@@ -63,7 +63,29 @@ export interface LlmQModelOptions extends LlmQModelSpec {
 export async function llmQModel(options: LlmQModelOptions): Promise<QModel> {
   const { LlmImplicitQModel } = await import('./qmodel/llm-implicit.js');
   const { apiKey, timeoutMs, maxRetries, ...spec } = options;
-  return new LlmImplicitQModel(spec, { apiKey, timeoutMs, maxRetries });
+  const model = new LlmImplicitQModel(spec, { apiKey, timeoutMs, maxRetries });
+  await model.ready(); // connects, fixes the token rule, refuses one model under two names
+  return model;
+}
+
+/**
+ * The LLM implicit Q-value model of a trained folder (`stepq train --engine trl --out DIR`)
+ * over HTTP: its manifest gives beta, template, span rule, truncation and token rule; the
+ * endpoints serve the trained policy and the reference (docs/llm-qmodel-contract.md §4).
+ */
+export async function llmQModelFromFolder(
+  dir: string,
+  endpoints: { policy: Endpoint; reference: Endpoint },
+  options: { apiKey?: string; timeoutMs?: number; maxRetries?: number } = {},
+): Promise<QModel> {
+  const { createLlmQModelFromFolder } = await import('./qmodel/llm-implicit.js');
+  return createLlmQModelFromFolder(dir, endpoints, options);
+}
+
+/** The same, in-process from the folder's GGUF files (optional `node-llama-cpp`). */
+export async function ggufQModelFromFolder(dir: string): Promise<QModel> {
+  const { createGgufQModelFromFolder } = await import('./gguf/implicit-qmodel.js');
+  return createGgufQModelFromFolder(dir);
 }
 
 /** The LLM implicit Q-value model over GGUF files, in-process (optional `node-llama-cpp`). */

@@ -70,9 +70,11 @@ export { PIPELINE_SETTINGS, type PipelineSettings } from './eval/pipeline-settin
 export {
   ggufPolicy,
   ggufQModel,
+  ggufQModelFromFolder,
   heuristicPolicy,
   learnedQModel,
   llmQModel,
+  llmQModelFromFolder,
   openaiPolicy,
   type GgufPolicyOptions,
   type LlmQModelOptions,
@@ -80,6 +82,7 @@ export {
 } from './constructors.js';
 export type { GgufQModelSpec } from './gguf/spec.js';
 export type { Endpoint, LlmQModelSpec } from './qmodel/llm-spec.js';
+export { readLlmManifest, LLM_MANIFEST_FILE, type LlmManifest } from './qmodel/llm-manifest.js';
 
 // Search: the algorithm contract and registry, MCTS, shared moves, collect (step 1).
 export * from './search/index.js';

@@ -77,7 +77,8 @@ export async function runEpisode(taskId: string, options: EpisodeOptions): Promi
         ...(qmodel ? { qmodel } : {}),
       });
       decision.q?.forEach((q, i) => {
-        if (candidates[i]) candidates[i].q = q;
+        // -Infinity (a candidate the Q-value model could not score) is logged as no q: JSON has no infinity.
+        if (candidates[i] && Number.isFinite(q)) candidates[i].q = q;
       });
       const chosen = decision.chosen;
       if (!Number.isInteger(chosen) || chosen < 0 || chosen >= candidates.length)
