@@ -28,6 +28,8 @@ import {
 import type { Token } from './llama-api.js';
 import { UserError } from '../core/errors.js';
 import { sampleLlmManifest, writeLlmFolder } from '../testing/llm-folder.js';
+// The built-in envs (their prompts) are looked up by name in the registry.
+import '../envs/index.js';
 
 // One llama.cpp thread: test files run two at a time on two cores, and spinning threads that
 // outnumber the cores slow every decode call down by orders of magnitude.

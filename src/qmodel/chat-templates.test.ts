@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fixture } from '../testing/shared.js';
 import { chatTemplate, renderForScoring, scoringTexts } from './chat-templates.js';
 import type { Message } from '../core/messages.js';
+// The built-in envs (their prompts) are looked up by name in the registry.
+import '../envs/index.js';
 
 interface Case {
   name: string;

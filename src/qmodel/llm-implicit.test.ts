@@ -296,8 +296,12 @@ test('tokens that merge across the prompt/completion boundary fail loudly, namin
 test("llama-cpp-python's wire format: text prompts, BOS-led echo; a model without BOS is refused", async () => {
   const server = await lmServer({ flavour: 'llama-cpp', tokenizer: { bos: '<s>' } });
   try {
+    await assert.rejects(
+      loadQModel(`llm:policy@${server.baseUrl},ref=reference`),
+      (e: unknown) => e instanceof UserError && /add maxlen=N/.test(e.message),
+    );
     const qmodel = (await loadQModel(
-      `llm:policy@${server.baseUrl},ref=reference,beta=0.3`,
+      `llm:policy@${server.baseUrl},ref=reference,beta=0.3,maxlen=4000`,
     )) as LlmImplicitQModel;
     const q = await qmodel.score(context, CANDIDATES);
     const tok = new FakeTokenizer({ bos: '<s>' });

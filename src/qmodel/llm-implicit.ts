@@ -97,7 +97,11 @@ export class LlmImplicitQModel implements QModel {
             `--qmodel: ${server.endpoint.baseUrl} (${server.endpoint.model}) puts [${server.textPrefix.join(', ')}] in front of a text but the token rule says [${want.join(', ')}] (tokens.addBos/bosId): is it the trained model's tokenizer?`,
           );
       }
-    const tokens: TokenSettings = { ...rule, ...(maxLength !== undefined ? { maxLength } : {}) };
+    if (maxLength === undefined)
+      throw new UserError(
+        `--qmodel: ${spec.policy.baseUrl} does not say how long its context is (llama-cpp-python never does): add maxlen=N to the spec (at most the server's context minus 1), or use a trained folder, whose manifest gives the training truncation`,
+      );
+    const tokens: TokenSettings = { ...rule, maxLength };
     await this.probe(policy, reference, tokens);
     return { policy, reference, tokens };
   }

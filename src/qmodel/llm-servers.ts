@@ -372,5 +372,10 @@ export async function connectServer(
     );
   const server = new Server(resolved, endpoint, mode, options);
   await server.init();
+  if (resolved === 'llama-cpp' && server.textPrefix.length !== 1)
+    throw new LlmError(
+      `${endpoint.baseUrl} (model ${endpoint.model})`,
+      "llama-cpp-python's echo log-probs are shifted by one token for a model that adds no BOS (it pairs each prompt token with the logits after it); serve it with vLLM, or score in-process with gguf:",
+    );
   return server;
 }

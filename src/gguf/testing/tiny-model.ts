@@ -27,6 +27,8 @@ export interface TinyModelOptions {
   weightScale?: number;
   /** Whether the tokenizer puts its BOS in front of a text (default true; Phi-1.5 has none). */
   addBos?: boolean;
+  /** SentencePiece's dummy prefix: a space in front of a text (llama.cpp's default true). */
+  addSpacePrefix?: boolean;
 }
 
 export interface LoraOptions {
@@ -214,6 +216,14 @@ export function tinyModelMetadata(options: TinyModelOptions): Array<[string, Met
     ['tokenizer.ggml.eot_token_id', { type: 'u32', value: vocab.tokens.indexOf(endToken) }],
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: options.addBos ?? true }],
     ['tokenizer.ggml.add_eos_token', { type: 'bool', value: false }],
+    ...(options.addSpacePrefix === undefined
+      ? []
+      : [
+          ['tokenizer.ggml.add_space_prefix', { type: 'bool', value: options.addSpacePrefix }] as [
+            string,
+            MetadataValue,
+          ],
+        ]),
     ['tokenizer.chat_template', { type: 'string', value: CHAT_TEMPLATES_JINJA[o.template] }],
   ];
 }
