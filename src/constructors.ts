@@ -53,8 +53,13 @@ export async function ggufPolicy(options: GgufPolicyOptions): Promise<Policy> {
   return policy;
 }
 
-/** The paper's LLM implicit Q-value model over two OpenAI-compatible endpoints. */
-export interface LlmQModelOptions extends LlmQModelSpec {
+/**
+ * The paper's LLM implicit Q-value model over two OpenAI-compatible endpoints, everything by
+ * hand (`span` defaults to sum, `server` to auto). It connects on the first score(): the
+ * token rule is read from the server then, and one model under two names is refused then.
+ */
+export interface LlmQModelOptions
+  extends Omit<LlmQModelSpec, 'span' | 'server'>, Partial<Pick<LlmQModelSpec, 'span' | 'server'>> {
   apiKey?: string;
   timeoutMs?: number;
   maxRetries?: number;
@@ -62,10 +67,8 @@ export interface LlmQModelOptions extends LlmQModelSpec {
 
 export async function llmQModel(options: LlmQModelOptions): Promise<QModel> {
   const { LlmImplicitQModel } = await import('./qmodel/llm-implicit.js');
-  const { apiKey, timeoutMs, maxRetries, ...spec } = options;
-  const model = new LlmImplicitQModel(spec, { apiKey, timeoutMs, maxRetries });
-  await model.ready(); // connects, fixes the token rule, refuses one model under two names
-  return model;
+  const { apiKey, timeoutMs, maxRetries, span = 'sum', server = 'auto', ...spec } = options;
+  return new LlmImplicitQModel({ ...spec, span, server }, { apiKey, timeoutMs, maxRetries });
 }
 
 /**

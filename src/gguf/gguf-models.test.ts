@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { StepContext } from '../core/messages.js';
 import { qModelMessages, policyMessages } from '../agent/conversation.js';
 import { chatTemplate, renderForScoring } from '../qmodel/chat-templates.js';
-import { loadGgufQModel } from './implicit-qmodel.js';
+import { loadGgufQModel, type GgufImplicitQModel } from './implicit-qmodel.js';
 import { loadGgufPolicy } from './policy.js';
 import {
   configureGgufRuntime,
@@ -186,6 +186,7 @@ describe('GGUF models in-process', { skip }, () => {
       Math.abs((scores[0] as number) - expected) < 1e-3 * Math.max(1, Math.abs(expected)),
       `${scores[0]} vs ${expected}`,
     );
+    await (q as GgufImplicitQModel).dispose();
     // A copy of the policy as the reference: identical log-probs on the probe.
     copyFileSync(path('base.gguf'), join(folder, 'gguf', 'reference.gguf'));
     await assert.rejects(

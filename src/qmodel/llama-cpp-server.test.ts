@@ -159,7 +159,9 @@ describe('llm: against the real llama-cpp-python server', { skip }, () => {
       assert.equal(q[1], -Infinity);
       assert.ok(Number.isFinite(q[0]) && Number.isFinite(q[2]) && q[0] !== q[2], String(q));
       if (!local) continue; // the in-process comparison needs node-llama-cpp
-      const want = await (await loadGgufQModel(`gguf:${folder}`)).score(context, candidates);
+      const inProcess = await loadGgufQModel(`gguf:${folder}`);
+      const want = await inProcess.score(context, candidates);
+      await inProcess.dispose();
       for (const k of [0, 2])
         assert.ok(
           Math.abs((q[k] as number) - (want[k] as number)) <
