@@ -149,7 +149,9 @@ export class GgufImplicitQModel implements QModel {
         );
       } catch (err) {
         if (err instanceof TokenAlignmentError)
-          throw new Error(`--qmodel ${this.name}: candidate ${item.index}: ${err.message}`);
+          throw new Error(`--qmodel ${this.name}: candidate ${item.index}: ${err.message}`, {
+            cause: err,
+          });
         throw err;
       }
       if (!span.ok) {

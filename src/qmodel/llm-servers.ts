@@ -327,7 +327,7 @@ function readEcho(choice: ChoiceLike, length: number, skipped: number): Array<nu
     throw new ResponseShapeError(
       `the server echoed ${lps.length} token log-probs for a prompt of ${echoed} tokens (+1 generated): the tokens do not line up`,
     );
-  const out: Array<number | null> = new Array(skipped).fill(null);
+  const out = new Array<number | null>(skipped).fill(null);
   for (let i = 0; i < echoed; i++) out.push(lps[i] ?? null);
   return out;
 }

@@ -21,6 +21,8 @@ export interface LmAnswer {
 
 type Body = Record<string, unknown>;
 
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 const error = (status: number, message: string): LmAnswer => ({
   status,
   body: { error: { message, type: 'invalid_request_error', param: null, code: null } },
@@ -33,7 +35,7 @@ export function lmRoutes(options: FakeLmOptions): {
   const tok = new FakeTokenizer(options.tokenizer);
   const vllm = options.flavour === 'vllm';
   const salt = (body: Body): number | LmAnswer => {
-    const model = String(body.model ?? '');
+    const model = str(body.model);
     const s = options.models[model];
     return s === undefined ? error(404, `The model \`${model}\` does not exist.`) : s;
   };
@@ -45,7 +47,7 @@ export function lmRoutes(options: FakeLmOptions): {
     if (vllm) {
       const s = salt(body);
       if (typeof s !== 'number') return s;
-      const prompt = String(body.prompt ?? '');
+      const prompt = str(body.prompt);
       const tokens =
         body.add_special_tokens === false ? tok.encode(prompt) : tok.encodePrompt(prompt);
       return {
@@ -53,7 +55,7 @@ export function lmRoutes(options: FakeLmOptions): {
         body: { count: tokens.length, max_model_len: options.maxModelLen, tokens },
       };
     }
-    return { status: 200, body: { tokens: tok.encodePrompt(String(body.input ?? '')) } };
+    return { status: 200, body: { tokens: tok.encodePrompt(str(body.input)) } };
   }
 
   function prompts(body: Body): number[][] | LmAnswer {
