@@ -130,6 +130,7 @@ describe('GGUF models in-process', { skip }, () => {
       const [pol, ref] = bos ? ['base.gguf', 'ref.gguf'] : ['nobos-base.gguf', 'nobos-ref.gguf'];
       const q = await loadGgufQModel(`gguf:${path(pol)},ref=${path(ref)},beta=0.5`);
       const scores = await q.score(context, candidates);
+      await q.dispose();
       assert.equal(scores[2], -Infinity, 'a reply without an action ranks last');
       const template = chatTemplate('phi3');
       for (const k of [0, 1]) {
