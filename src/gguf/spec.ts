@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import type { SpanRule, TokenRule } from '../qmodel/llm-manifest.js';
 import { CHAT_TEMPLATES, DEFAULT_TEMPLATE } from '../qmodel/chat-templates.js';
 import { DEFAULT_LLM_BETA } from '../qmodel/llm-spec.js';

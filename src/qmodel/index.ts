@@ -53,7 +53,7 @@ export interface LoadQModelOptions {
 export async function loadQModel(spec: string, options: LoadQModelOptions = {}): Promise<QModel> {
   if (spec.startsWith('llm:')) {
     const { createLlmQModel } = await import('./llm-implicit.js');
-    return await createLlmQModel(spec);
+    return await createLlmQModel(spec, options.apiKey ? { apiKey: options.apiKey } : {});
   }
   if (spec.startsWith('gguf:')) {
     // In-process GGUF models through the optional node-llama-cpp (imported lazily).

@@ -10,6 +10,7 @@
  * S is vllm, llama-cpp or auto (default: ask the server which tokenize endpoint it has).
  */
 import { UserError } from '../core/errors.js';
+import { OptionError } from '../core/settings.js';
 import { CHAT_TEMPLATES, DEFAULT_TEMPLATE, TEMPLATE_NAMES } from './chat-templates.js';
 import type { SpanRule, TokenRule } from './llm-manifest.js';
 import type { Endpoint, LogprobsMode, ServerKind } from './llm-servers.js';
