@@ -71,7 +71,7 @@ async function concurrency(): Promise<BenchTable | undefined> {
   )) as typeof import('../src/llm/serve-policy.js');
   const { createHeuristicPolicy } = await import('../src/agent/heuristic/index.js');
   const { createEnvBundle } = await import('../src/envs/index.js');
-  const { createPolicy } = await import('../src/agent/policy-factory.js');
+  const { createPolicy } = await import('../src/cli/specs.js');
   const latencyMs = 200;
   const server = await startPolicyServer({
     policyFor: createHeuristicPolicy,

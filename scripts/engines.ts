@@ -22,7 +22,7 @@ import type { StepContext } from '../src/core/messages.js';
 import { qModelMessages } from '../src/agent/conversation.js';
 import { readPairs, toTrl, type Pair } from '../src/data/pairs.js';
 import { chatTemplate } from '../src/qmodel/chat-templates.js';
-import { loadQModel } from '../src/qmodel/index.js';
+import { loadQModel } from '../src/cli/specs.js';
 import { checkPythonSide, defaultPython, pythonEnv } from '../src/qmodel/trl/python.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

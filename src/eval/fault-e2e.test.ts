@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHeuristicPolicy } from '../agent/heuristic/index.js';
-import { createPolicy } from '../agent/policy-factory.js';
+import { createPolicy } from '../cli/specs.js';
 import { createEnvBundle } from '../envs/index.js';
 import { startPolicyServer } from '../llm/serve-policy.js';
 import { RETRYABLE_FAULTS, startFaultProxy, type FaultProxy } from '../testing/fault-proxy.js';

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHeuristicPolicy } from '../agent/heuristic/index.js';
-import { createPolicy } from '../agent/policy-factory.js';
+import { createPolicy } from '../cli/specs.js';
 import { createEnvBundle } from '../envs/index.js';
 import { startPolicyServer } from '../llm/serve-policy.js';
 import { collectTrees } from '../search/collect.js';

@@ -12,7 +12,8 @@ import '../envs/index.js'; // registers the built-in envs
 import { createHeuristicPolicy } from '../agent/heuristic/index.js';
 import { parseReply } from '../agent/parse.js';
 import { startPolicyServer } from '../llm/serve-policy.js';
-import { loadQModel, readPairsFile, saveQModel, trainQModel } from '../qmodel/index.js';
+import { loadQModel } from '../cli/specs.js';
+import { readPairsFile, saveQModel, trainQModel } from '../qmodel/index.js';
 import { fixture, repoRoot } from '../testing/shared.js';
 import { tmpdir } from 'node:os';
 import { PROXY_DEFAULTS, startQGuidedProxy } from './server.js';

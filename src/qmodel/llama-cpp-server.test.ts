@@ -16,7 +16,7 @@ import { UserError } from '../core/errors.js';
 import { writeTinyModel } from '../gguf/testing/tiny-model.js';
 import { disposeGgufRuntime, nodeLlamaCppAvailable } from '../gguf/runtime.js';
 import { loadGgufQModel } from '../gguf/implicit-qmodel.js';
-import { loadQModel } from './index.js';
+import { loadQModel } from '../cli/specs.js';
 import { sampleLlmManifest, writeLlmFolder } from '../testing/llm-folder.js';
 import '../envs/index.js';
 

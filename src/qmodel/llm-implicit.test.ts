@@ -8,7 +8,7 @@ import { parseLlmSpec } from './llm-spec.js';
 import { chatTemplate, scoringTexts } from './chat-templates.js';
 import { createLlmQModel, createLlmQModelFromFolder, LlmImplicitQModel } from './llm-implicit.js';
 import { UserError } from '../core/errors.js';
-import { loadQModel } from './index.js';
+import { loadQModel } from '../cli/specs.js';
 import type { StepContext } from '../core/messages.js';
 // The built-in envs (their prompts and heuristics) are looked up by name in the registry.
 import '../envs/index.js';

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, repoRoot } from '../testing/shared.js';
-import { loadQModel } from './index.js';
+import { loadQModel } from '../cli/specs.js';
 import { readPairsFile } from './pairs.js';
 
 function stepq(...args: string[]) {

@@ -7,7 +7,7 @@ import { syntheticPairs } from './synthetic.js';
 import { splitByTask, trainQModel } from './train.js';
 import { DEFAULT_FEATURIZER } from './featurizer.js';
 import { loadLearnedQModel, saveQModel } from './store.js';
-import { loadQModel } from './index.js';
+import { loadQModel } from '../cli/specs.js';
 import { UserError } from '../core/errors.js';
 
 const small = {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHeuristicPolicy } from '../agent/heuristic/index.js';
-import { createPolicy } from '../agent/policy-factory.js';
+import { createPolicy } from '../cli/specs.js';
 import { createEnvBundle } from '../envs/index.js';
 import { runEval } from '../eval/run.js';
 import { startPolicyServer } from '../llm/serve-policy.js';

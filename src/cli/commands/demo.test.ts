@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../testing/shared.js';
-import { loadQModel } from '../../qmodel/index.js';
+import { loadQModel } from '../specs.js';
 
 test('stepq demo runs the whole method end to end (small configuration)', async () => {
   const out = mkdtempSync(join(tmpdir(), 'stepq-demo-'));

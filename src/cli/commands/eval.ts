@@ -68,7 +68,7 @@ export function registerEval(program: Command): void {
       const policy = await loadPolicy(flags, bundle.env.name, cmd, parallel(flags).concurrency);
       const qmodel = flags.qmodel
         ? await (
-            await import('../../qmodel/index.js')
+            await import('../specs.js')
           ).loadQModel(flags.qmodel, {
             apiKey: process.env.OPENAI_API_KEY,
           })

@@ -144,7 +144,7 @@ export function registerServeQGuided(program: Command): void {
             `--api-key-env ${flags.apiKeyEnv}: that environment variable is empty or unset`,
           );
       }
-      const { loadQModel } = await import('../../qmodel/index.js');
+      const { loadQModel } = await import('../specs.js');
       const qmodel = await loadQModel(flags.qmodel, { apiKey: process.env.OPENAI_API_KEY });
       const proxy = await startQGuidedProxy({
         upstreamUrl: flags.upstream,

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPolicy } from '../../agent/policy-factory.js';
+import { createHeuristicPolicy } from '../../agent/heuristic/index.js';
 import { createEnvBundle } from '../../envs/index.js';
 import { pairSelections, readTreeFolder } from '../../data/pairs.js';
 import { renderMarkdownTable } from '../../text/table.js';
@@ -26,15 +26,7 @@ const bundle = await createEnvBundle({ env: 'hotpotqa', data: 'builtin:synthetic
 const rows = [];
 for (const run of runs) {
   for (const earlyStop of [false, true]) {
-    const policy = await createPolicy('heuristic', {
-      env: 'hotpotqa',
-      temperature: 1,
-      topP: 0.9,
-      maxTokens: 256,
-      concurrency: 8,
-      timeoutMs: 60_000,
-      maxRetries: 0,
-    });
+    const policy = createHeuristicPolicy('hotpotqa');
     const out = mkdtempSync(join(tmpdir(), 'stepq-early-stop-'));
     try {
       const summary = await collectTrees({
