@@ -31,6 +31,8 @@ describe('viewer and report in a browser', { skip }, () => {
   let reportFile: string;
   const pageErrors: string[] = [];
   const offsite: string[] = [];
+  /** Viewers a test starts of its own, whose pages may load too. */
+  const extraOrigins: string[] = [];
 
   before(async () => {
     viewer = await startViewer(fixture('run'), 0);
@@ -62,7 +64,10 @@ describe('viewer and report in a browser', { skip }, () => {
     // Everything must come from the viewer itself (or the report file): the rest is refused and noted.
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(viewer.url) || url.startsWith(scale.url) || url.startsWith('file://'))
+      if (
+        [viewer.url, scale.url, ...extraOrigins].some((u) => url.startsWith(u)) ||
+        url.startsWith('file://')
+      )
         return route.continue();
       offsite.push(url);
       return route.abort();
@@ -87,6 +92,7 @@ describe('viewer and report in a browser', { skip }, () => {
     cpSync(fixture('run'), dir, { recursive: true });
     writeFileSync(join(dir, 'collect', 'trees', 'broken.json'), '{"garbage"');
     const broken = await startViewer(dir, 0);
+    extraOrigins.push(broken.url); // a third viewer of this test's own
     try {
       await page.goto(broken.url);
       const leftOut = page.getByTestId('left-out');
