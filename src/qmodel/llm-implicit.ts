@@ -218,7 +218,7 @@ export async function createLlmQModel(
       { policy: parsed.policy, reference: parsed.reference },
       { ...options, logprobs: parsed.logprobs, server: parsed.server },
     );
-  const model = new LlmImplicitQModel(parsed, { apiKey: process.env.OPENAI_API_KEY, ...options });
+  const model = new LlmImplicitQModel(parsed, options);
   await model.ready();
   return model;
 }
@@ -247,7 +247,7 @@ export async function createLlmQModelFromFolder(
       maxLength: m.truncation.maxLength,
       folder: dir,
     },
-    { apiKey: process.env.OPENAI_API_KEY, ...rest },
+    rest,
   );
   await model.ready();
   return model;
