@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['bin/**', 'scripts/**', 'examples/**', '*.js'],
+    files: ['bin/**', 'scripts/**', 'examples/**', 'bench/**', '*.js'],
     languageOptions: { globals: globals.node },
   },
   { files: ['src/view/client/**'], languageOptions: { globals: globals.browser } },

@@ -12,8 +12,8 @@ interface BenchTable {
   rows: Array<Record<string, string | number>>;
 }
 
-// gguf needs the optional node-llama-cpp and takes ~2.5 minutes.
-const MODULES = ['mcts', 'qmodel', 'webshop', 'proxy', 'gguf'];
+// gguf needs the optional node-llama-cpp and takes ~2.5 minutes; demo about 5 (more with baselines).
+const MODULES = ['mcts', 'qmodel', 'webshop', 'proxy', 'demo', 'gguf'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

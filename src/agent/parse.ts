@@ -144,28 +144,33 @@ function findActionLabel(text: string): { index: number; end: number } | undefin
   return span(commandLike ?? (all[0] as RegExpMatchArray));
 }
 
-export function parseReply(raw: string): ParsedStep {
+/** Where a reply's thought and command are: the text before and after the action label. */
+function splitReply(raw: string): { before: string; command: string | undefined } {
   const text = raw.replace(/\r\n?/g, '\n');
   const actionMatch = findActionLabel(text);
-  let thought: string;
-  let action = '';
-  if (actionMatch) {
-    thought = thoughtFrom(text.slice(0, actionMatch.index));
-    action = normalizeCommand(text.slice(actionMatch.end));
-  } else {
-    // No `Action:` label: accept a bare `verb[arg]` line, else everything is thought.
-    const lines = text.split('\n');
-    const bare = lines.findIndex((line) => /^[\s`*_#>\-•]*[A-Za-z_]+\s*\[/.test(line));
-    if (bare >= 0) {
-      thought = thoughtFrom(lines.slice(0, bare).join('\n'));
-      action = normalizeCommand(lines.slice(bare).join('\n'));
-    } else {
-      // Cut an invented `Observation:` so the thought does not swallow it.
-      const runOn = /(?<![A-Za-z0-9_])observation\s*\d*\s*\**\s*[:：]/i.exec(text);
-      thought = thoughtFrom(runOn ? text.slice(0, runOn.index) : text);
-    }
-  }
+  if (actionMatch)
+    return { before: text.slice(0, actionMatch.index), command: text.slice(actionMatch.end) };
+  // No `Action:` label: accept a bare `verb[arg]` line, else everything is thought.
+  const lines = text.split('\n');
+  const bare = lines.findIndex((line) => /^[\s`*_#>\-•]*[A-Za-z_]+\s*\[/.test(line));
+  if (bare >= 0)
+    return { before: lines.slice(0, bare).join('\n'), command: lines.slice(bare).join('\n') };
+  // Cut an invented `Observation:` so the thought does not swallow it.
+  const runOn = /(?<![A-Za-z0-9_])observation\s*\d*\s*\**\s*[:：]/i.exec(text);
+  return { before: runOn ? text.slice(0, runOn.index) : text, command: undefined };
+}
+
+export function parseReply(raw: string): ParsedStep {
+  const { before, command } = splitReply(raw);
+  const thought = thoughtFrom(before);
+  const action = command === undefined ? '' : normalizeCommand(command);
   return { thought, action, text: canonicalText(thought, action) };
+}
+
+/** parseReply(raw).action without reading the thought (readers of a whole conversation). */
+export function parseAction(raw: string): string {
+  const { command } = splitReply(raw);
+  return command === undefined ? '' : normalizeCommand(command);
 }
 
 export function canonicalText(thought: string, action: string): string {

@@ -12,16 +12,16 @@ import { runEval } from './run.js';
 import { pairedBootstrap } from './stats.js';
 
 registerEnv({
-  name: 'toy',
+  name: 'toy-answer',
   description: 'answer right or wrong',
   maxDepth: 3,
   returns: { terminal: (r) => (r === 1 ? 1 : -1), depthLimit: -1, isSuccess: (r) => r === 1 },
   prompt: { instruction: 'Toy.', fewShot: [], formatObservation: (o) => `Observation: ${o}` },
-  data: { default: 'builtin:toy', accepted: ['builtin:toy'] },
+  data: { default: 'builtin:toy-answer', accepted: ['builtin:toy-answer'] },
   create: async () => ({
     env: toyEnv() as Env,
     tasks: { ids: ['a', 'b'], splits: {} },
-    source: 'toy',
+    source: 'toy-answer',
   }),
 });
 
@@ -29,7 +29,7 @@ registerEnv({
 function toyEnv(): Env<{ looks: number }> & { steps: string[] } {
   const steps: string[] = [];
   return {
-    name: 'toy',
+    name: 'toy-answer',
     maxDepth: 3,
     returns: { terminal: (r) => (r === 1 ? 1 : -1), depthLimit: -1, isSuccess: (r) => r === 1 },
     steps,

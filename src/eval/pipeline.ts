@@ -11,8 +11,8 @@ import type { QModel } from '../core/qmodel.js';
 import { fsError, writeFileAtomic, writeJsonAtomic } from '../core/fs.js';
 import { claimRunFolder, runLayout, type RunSettings } from '../data/run-folder.js';
 import { collectTrees, type CollectSummary } from '../search/collect.js';
-import { buildPairs } from '../data/pairs.js';
-import { treeFileName, type TreeFile } from '../data/tree.js';
+import { buildPairs, type Pair } from '../data/pairs.js';
+import { treeFileName } from '../data/tree.js';
 import { OptionError, pick, resolveSettings } from '../core/settings.js';
 import { DEFAULT_FEATURIZER } from '../qmodel/featurizer.js';
 import { TRAIN_SETTINGS } from '../qmodel/train-settings.js';
@@ -176,7 +176,9 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
   const folds = makeFolds(options.trainTaskIds, options.testTaskIds, options.folds, options.seed);
   const collectIds = options.qmodel ? [] : [...new Set(folds.flatMap((f) => f.train))];
   let collect: CollectSummary | undefined;
-  const trees: TreeFile[] = [];
+  // Each tree's pairs, built as the tree arrives: the trees themselves are on disk and not
+  // kept (they were most of the pipeline's peak memory).
+  const pairsByTask = new Map<string, Pair[]>();
 
   if (collectIds.length > 0) {
     hooks?.stage?.(
@@ -199,13 +201,19 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
       },
       concurrency: options.concurrency,
       onTask: (event, summary) => {
-        if (event.tree) trees.push(event.tree);
+        if (event.tree)
+          pairsByTask.set(
+            event.tree.taskId,
+            buildPairs(event.tree, { strategy: options.pairStrategy, minGap: options.minGap }),
+          );
         hooks?.collectTask?.(summary);
       },
     });
-    // Completion order depends on scheduling; file-name order keeps pairs (and training) reproducible.
-    trees.sort((a, b) => (treeFileName(a.taskId) < treeFileName(b.taskId) ? -1 : 1));
   }
+  // Completion order depends on scheduling; file-name order keeps pairs (and training) reproducible.
+  const treeTasks = [...pairsByTask.keys()].sort((a, b) =>
+    treeFileName(a) < treeFileName(b) ? -1 : 1,
+  );
 
   const trajectories: Record<string, Trajectory[]> = Object.fromEntries(ARMS.map((a) => [a, []]));
   const trainings: TrainResult[] = [];
@@ -217,11 +225,9 @@ export async function runPipeline(input: PipelineOptions): Promise<PipelineResul
     if (!qmodel) {
       hooks?.stage?.('pairs', `strategy ${options.pairStrategy}${label}`);
       const trainSet = new Set(fold.train);
-      const pairs = trees
-        .filter((tree) => trainSet.has(tree.taskId))
-        .flatMap((tree) =>
-          buildPairs(tree, { strategy: options.pairStrategy, minGap: options.minGap }),
-        );
+      const pairs = treeTasks
+        .filter((taskId) => trainSet.has(taskId))
+        .flatMap((taskId) => pairsByTask.get(taskId) ?? []);
       const pairsFile = runLayout.pairs(options.outDir, suffix);
       try {
         writeFileAtomic(

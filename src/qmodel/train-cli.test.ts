@@ -1,18 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixture, repoRoot } from '../testing/shared.js';
+import { runCliBatch, type CliResult } from '../cli/testing/cli.js';
+import { fixture } from '../testing/shared.js';
 import { loadQModel } from '../cli/specs.js';
 import { readPairsFile } from './pairs.js';
 
-function stepq(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+function stepq(...args: string[]): CliResult {
+  return runCliBatch([args])[0]!;
 }
 
 test('stepq train: per-epoch table and final line, a loadable model folder, --json summary', async () => {

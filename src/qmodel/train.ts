@@ -263,11 +263,10 @@ function trainMember(
   const H = shape.hidden;
 
   const history: EpochStats[] = [];
-  let best: { loss: number; epoch: number; params: FloatArray } = {
-    loss: Infinity,
-    epoch: 0,
-    params: params.slice(),
-  };
+  // One buffer for the best epoch's parameters, overwritten in place: a copy per improving
+  // epoch was garbage the size of the model each time (peak memory of the demo).
+  const bestParams = params.slice();
+  let best = { loss: Infinity, epoch: 0, lastEpoch: false };
   let stoppedEarly = false;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const started = performance.now();
@@ -317,17 +316,18 @@ function trainMember(
     history.push(stats);
     onEpoch?.(stats);
     if (!held) {
-      best = { loss: stats.loss, epoch, params };
+      best = { loss: stats.loss, epoch, lastEpoch: true };
       continue;
     }
-    if (held.loss < best.loss - opts.minDelta)
-      best = { loss: held.loss, epoch, params: params.slice() };
-    else if (epoch - best.epoch >= opts.patience) {
+    if (held.loss < best.loss - opts.minDelta) {
+      best = { loss: held.loss, epoch, lastEpoch: false };
+      bestParams.set(params);
+    } else if (epoch - best.epoch >= opts.patience) {
       stoppedEarly = epoch < opts.epochs;
       break;
     }
   }
-  params.set(best.params);
+  if (!best.lastEpoch) params.set(bestParams);
   return { params, history, bestEpoch: best.epoch, stoppedEarly };
 }
 

@@ -6,6 +6,7 @@
  * some mass, as a fallible reader's would.
  */
 import type { EpisodeView, PageRead } from './hotpotqa-read.js';
+import { mentionedIn, sentenceFacts } from './hotpotqa-facts.js';
 import { readSentences } from './hotpotqa-read.js';
 import type { QuestionInfo } from './hotpotqa-question.js';
 import {
@@ -38,9 +39,13 @@ function add(into: Map<string, WeightedAnswer>, answer: string, weight: number):
 const PLACE_BEFORE = /\b(?:in|at|from|near|of|to)\s*$/i;
 
 /** Spans of a sentence that fit the asked type, each with a type-fit factor. */
-function typedSpans(sentence: string, info: QuestionInfo): Array<[string, number]> {
+function typedSpans(
+  sentence: string,
+  names: readonly string[],
+  info: QuestionInfo,
+): Array<[string, number]> {
   const out: Array<[string, number]> = [];
-  const spans = [...quotedSpans(sentence), ...capitalisedSpans(sentence)];
+  const spans = [...quotedSpans(sentence), ...names];
   switch (info.answerType) {
     case 'year':
       for (const y of years(sentence)) out.push([y, 1]);
@@ -85,14 +90,15 @@ function openAnswers(info: QuestionInfo, view: EpisodeView): WeightedAnswer[] {
   const found = new Map<string, WeightedAnswer>();
   const latest = view.pages[view.pages.length - 1];
   for (const { sentence, page } of readSentences(view)) {
-    const sentenceStems = contentStems(sentence);
-    for (const [span, fit] of typedSpans(sentence, info)) {
+    const facts = sentenceFacts(view, sentence);
+    const sentenceStems = facts.stems;
+    for (const [span, fit] of typedSpans(sentence, facts.spans, info)) {
       const spanStems = contentStems(span);
       let overlap = 0;
       for (const s of info.stems) if (sentenceStems.has(s) && !spanStems.has(s)) overlap++;
       let w = fit * (0.3 + overlap) * (nearQuestionWord(sentence, span, info) ? 2 : 1);
-      if (mentions(info.text, span)) w *= 0.05; // the answer is rarely already in the question
-      if (mentions(page.title, span) || mentions(span, page.title)) w *= 0.5;
+      if (mentionedIn(view, info.text, span)) w *= 0.05; // the answer is rarely already in the question
+      if (mentionedIn(view, page.title, span) || mentions(span, page.title)) w *= 0.5;
       if (page === latest) w *= 1.5;
       add(found, span, w);
     }

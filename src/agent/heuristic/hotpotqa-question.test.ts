@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeQuestion } from './hotpotqa-question.js';
 import { parsePythonList, readEpisode } from './hotpotqa-read.js';
-import { capitalisedSpans, isDateLike, sentences } from './hotpotqa-text.js';
+import { Rng } from '../../core/rng.js';
+import { capitalisedSpans, isDateLike, sentences, words } from './hotpotqa-text.js';
 
 test('capitalised spans keep initials, titles and articles, and split at "and"', () => {
   const spans = capitalisedSpans(
@@ -97,4 +98,22 @@ test('readEpisode starts at the last Question turn and tracks pages, misses and 
   ]);
   assert.ok(view.exhausted.has('members'));
   assert.ok(!view.searched.has('example'));
+});
+
+test('words: the ASCII pattern finds the same words as the Unicode one', () => {
+  const unicode = (t: string) =>
+    t.toLowerCase().match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) ?? [];
+  const rng = new Rng(7);
+  const alphabet = 'aZ9 -\'’.,é("x\n';
+  for (let i = 0; i < 2000; i++) {
+    const text = Array.from({ length: rng.int(30) }, () => rng.pick([...alphabet])).join('');
+    assert.deepEqual(words(text), unicode(text), JSON.stringify(text));
+  }
+  assert.deepEqual(words("Guns N' Roses, rock-and-roll 1990s"), [
+    'guns',
+    'n',
+    'roses',
+    'rock-and-roll',
+    '1990s',
+  ]);
 });

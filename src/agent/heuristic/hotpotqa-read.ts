@@ -4,7 +4,7 @@
  * before it are ignored) and the assistant/observation turns after it.
  */
 import type { Message } from '../../core/messages.js';
-import { parseReply } from '../parse.js';
+import { parseAction } from '../parse.js';
 import { collapse, sentences } from './hotpotqa-text.js';
 
 export interface PageRead {
@@ -72,7 +72,7 @@ export function readEpisode(messages: readonly Message[]): EpisodeView | undefin
     if (turn?.role !== 'assistant') continue;
     const next = messages[i + 1];
     if (next?.role !== 'user') break; // an assistant turn without its observation yet
-    const action = parseReply(turn.content).action;
+    const action = parseAction(turn.content);
     const observation = observationText(next.content);
     view.steps.push({ action, observation });
     apply(view, action, observation);

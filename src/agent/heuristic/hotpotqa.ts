@@ -13,9 +13,9 @@ import type { Rng } from '../../core/rng.js';
 import { canonicalText } from '../parse.js';
 import { answerCandidates } from './hotpotqa-answers.js';
 import { analyzeQuestion, type QuestionInfo } from './hotpotqa-question.js';
+import { mentionedIn, sentenceFacts } from './hotpotqa-facts.js';
 import { type EpisodeView, readEpisode } from './hotpotqa-read.js';
 import {
-  capitalisedSpans,
   contentStems,
   isDateLike,
   mentions,
@@ -67,21 +67,31 @@ export const THOUGHT_TEMPLATES = {
   FINISH,
 } as const;
 
+/**
+ * A move before its thought is written: the drawer picks the template. Listing the moves is
+ * the expensive part, done once per propose call; each candidate only draws.
+ */
+interface MoveSpec {
+  templates: readonly string[];
+  values: Record<string, string>;
+  action: string;
+  weight: number;
+}
+
 function move(
-  rng: Rng,
   templates: readonly string[],
   values: Record<string, string>,
   action: string,
   weight: number,
-): Move {
-  return { thought: fill(rng.pick(templates), values), action, weight };
+): MoveSpec {
+  return { templates, values, action, weight };
 }
 
 function searched(view: EpisodeView, name: string): boolean {
   return view.searched.has(name.toLowerCase());
 }
 
-function overlap(a: Set<string>, b: Set<string>): number {
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let n = 0;
   for (const x of a) if (b.has(x)) n++;
   return n;
@@ -90,17 +100,15 @@ function overlap(a: Set<string>, b: Set<string>): number {
 /** Groups of moves; a group is drawn by its situational mass, then a move by its weight. */
 type Group = 'question' | 'similar' | 'bridge' | 'phrase' | 'fragment' | 'lookup' | 'finish';
 
-function questionSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
+function questionSearches(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
   const templates = view.steps.length > 0 ? SEARCH_NEXT : SEARCH_QUESTION;
   return info.entities.flatMap((e, i) =>
-    searched(view, e)
-      ? []
-      : [move(rng, templates, { e }, `Search[${e}]`, info.entityWeights[i] ?? 0.1)],
+    searched(view, e) ? [] : [move(templates, { e }, `Search[${e}]`, info.entityWeights[i] ?? 0.1)],
   );
 }
 
 /** Titles a miss offered, closer to the missed name and the question -> heavier. */
-function similarSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
+function similarSearches(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
   const miss = view.similar[0];
   if (!miss) return [];
   const missStems = contentStems(`${miss.missed} ${info.text}`);
@@ -108,22 +116,23 @@ function similarSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[
     .filter((title) => !searched(view, title))
     .map((title) => {
       const w = (0.2 + overlap(contentStems(title), missStems)) ** 2;
-      return move(rng, SEARCH_SIMILAR, { m: miss.missed, e: title }, `Search[${title}]`, w);
+      return move(SEARCH_SIMILAR, { m: miss.missed, e: title }, `Search[${title}]`, w);
     });
 }
 
 /** Names met on pages read (the bridge to a second page), heavier in sentences near the question's words. */
-function bridgeSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
-  const moves: Move[] = [];
+function bridgeSearches(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
+  const moves: MoveSpec[] = [];
   const seen = new Set<string>();
   for (const page of view.pages) {
     for (const sentence of page.sentences) {
-      const near = overlap(contentStems(sentence), info.stems);
-      for (const name of capitalisedSpans(sentence)) {
+      const facts = sentenceFacts(view, sentence);
+      const near = overlap(facts.stems, info.stems);
+      for (const name of facts.spans) {
         const key = name.toLowerCase();
-        if (seen.has(key) || searched(view, name) || mentions(info.text, name)) continue;
+        if (seen.has(key) || searched(view, name) || mentionedIn(view, info.text, name)) continue;
         if (
-          mentions(page.title, withoutArticle(name)) ||
+          mentionedIn(view, page.title, withoutArticle(name)) ||
           words(name).length === 0 ||
           isDateLike(name)
         )
@@ -131,63 +140,61 @@ function bridgeSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[]
         seen.add(key);
         const multiword = name.includes(' ') ? 1 : 0.5;
         const w = (0.1 + near) ** 2 * multiword * searchability(name);
-        moves.push(move(rng, SEARCH_BRIDGE, { p: page.title, e: name }, `Search[${name}]`, w));
+        moves.push(move(SEARCH_BRIDGE, { p: page.title, e: name }, `Search[${name}]`, w));
       }
     }
   }
   return moves;
 }
 
-function phraseSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
+function phraseSearches(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
   const templates = view.steps.length > 0 ? SEARCH_NEXT : SEARCH_QUESTION;
   return info.phrases
     .filter((p) => !searched(view, p))
-    .map((p, i) => move(rng, templates, { e: p }, `Search[${p}]`, 1 / (1 + i)));
+    .map((p, i) => move(templates, { e: p }, `Search[${p}]`, 1 / (1 + i)));
 }
 
 /** A careless search: part of a question name. */
-function fragmentSearches(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
+function fragmentSearches(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
   const templates = view.steps.length > 0 ? SEARCH_NEXT : SEARCH_QUESTION;
-  const out: Move[] = [];
+  const out: MoveSpec[] = [];
   for (const name of info.entities.slice(0, 2)) {
     const parts = name.split(' ');
     if (parts.length < 2) continue;
     for (const fragment of [parts[0] ?? '', parts.slice(1).join(' ')]) {
       if (fragment.length > 2 && !searched(view, fragment))
-        out.push(move(rng, templates, { e: fragment }, `Search[${fragment}]`, 1));
+        out.push(move(templates, { e: fragment }, `Search[${fragment}]`, 1));
     }
   }
   return out;
 }
 
-function lookupMoves(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
+function lookupMoves(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
   const page = view.current;
-  const moves: Move[] = [];
+  const moves: MoveSpec[] = [];
   info.lookupWords.forEach((k, i) => {
     if (view.exhausted.has(k)) return;
     const w = (view.lookedUp.has(k) ? 0.3 : 1) / (1 + i);
-    moves.push(move(rng, LOOKUP, { k, p: page?.title ?? 'current' }, `Lookup[${k}]`, w));
+    moves.push(move(LOOKUP, { k, p: page?.title ?? 'current' }, `Lookup[${k}]`, w));
   });
   return moves;
 }
 
-function finishMoves(view: EpisodeView, info: QuestionInfo, rng: Rng): Move[] {
+function finishMoves(view: EpisodeView, info: QuestionInfo): MoveSpec[] {
   let answers = answerCandidates(info, view);
   if (answers.length === 0) {
     // Nothing of the asked kind read yet: a name from the question or from any page.
     const pool = [
       ...info.entities,
-      ...view.pages.flatMap((p) => p.sentences.flatMap(capitalisedSpans)),
+      ...view.pages.flatMap((p) => p.sentences.flatMap((s) => sentenceFacts(view, s).spans)),
     ];
     answers = pool.slice(0, 8).map((answer) => ({ answer, weight: 1 }));
   }
   // Sharpened: the reader mostly goes with the strongest reading, sometimes with another.
-  return answers.map((a) =>
-    move(rng, FINISH, { a: a.answer }, `Finish[${a.answer}]`, a.weight ** 2),
-  );
+  return answers.map((a) => move(FINISH, { a: a.answer }, `Finish[${a.answer}]`, a.weight ** 2));
 }
 
-const GENERATORS: Record<Group, (view: EpisodeView, info: QuestionInfo, rng: Rng) => Move[]> = {
+const GENERATORS: Record<Group, (view: EpisodeView, info: QuestionInfo) => MoveSpec[]> = {
   question: questionSearches,
   similar: similarSearches,
   bridge: bridgeSearches,
@@ -265,34 +272,61 @@ function groupMass(view: EpisodeView, info: QuestionInfo): Record<Group, number>
   return mass;
 }
 
-function sampleMove(view: EpisodeView, info: QuestionInfo, rng: Rng): Move {
+interface MovePlan {
+  groups: Array<{ mass: number; moves: MoveSpec[]; weights: number[] }>;
+  groupMasses: number[];
+  /** The move when no group has one (a question with no names and nothing read). */
+  fallback: MoveSpec;
+}
+
+function planMoves(view: EpisodeView, info: QuestionInfo): MovePlan {
   const mass = groupMass(view, info);
   const groups = (Object.keys(GENERATORS) as Group[])
     .filter((g) => mass[g] > 0)
-    .map((g) => ({ g, moves: GENERATORS[g](view, info, rng) }))
+    .map((g) => {
+      const moves = GENERATORS[g](view, info);
+      return { mass: mass[g], moves, weights: moves.map((m) => m.weight) };
+    })
     .filter((x) => x.moves.length > 0);
-  if (groups.length === 0) {
-    // A question with no names and nothing read: search its longest word.
-    const word = [...words(info.text)].sort((a, b) => b.length - a.length)[0] ?? 'question';
-    return move(rng, SEARCH_QUESTION, { e: word }, `Search[${word}]`, 1);
-  }
-  const { moves } = groups[rng.weightedIndex(groups.map((x) => mass[x.g]))] as { moves: Move[] };
-  return moves[rng.weightedIndex(moves.map((m) => m.weight))] as Move;
+  const word = [...words(info.text)].sort((a, b) => b.length - a.length)[0] ?? 'question';
+  return {
+    groups,
+    groupMasses: groups.map((x) => x.mass),
+    fallback: move(SEARCH_QUESTION, { e: word }, `Search[${word}]`, 1),
+  };
+}
+
+/**
+ * One candidate: a thought template for every listed move (in listing order, as the
+ * player has always drawn them, so seeded runs stay the same), then a group by its mass
+ * and a move by its weight.
+ */
+function drawMove(plan: MovePlan, rng: Rng): Move {
+  if (plan.groups.length === 0) return written(plan.fallback, rng.pick(plan.fallback.templates));
+  const templates = plan.groups.map((x) => x.moves.map((m) => rng.pick(m.templates)));
+  const g = rng.weightedIndex(plan.groupMasses);
+  const group = plan.groups[g] as MovePlan['groups'][number];
+  const i = rng.weightedIndex(group.weights);
+  return written(group.moves[i] as MoveSpec, templates[g]?.[i] ?? '');
+}
+
+function written(spec: MoveSpec, template: string): Move {
+  return { thought: fill(template, spec.values), action: spec.action, weight: spec.weight };
 }
 
 export function sampleHotpotqaStep(messages: readonly Message[], rng: Rng): string {
   return prepareHotpotqaStep(messages)(rng);
 }
 
-/** Reads the conversation and analyses the question once; the drawer samples one reply. */
+/** Reads the conversation, analyses the question and lists the moves once; the drawer samples one reply. */
 export function prepareHotpotqaStep(messages: readonly Message[]): (rng: Rng) => string {
   const view =
     readEpisode(messages) ??
     readEpisode([{ role: 'user', content: `Question: ${lastUserText(messages)}` }]);
   if (!view) return () => canonicalText('I need more information.', 'Search[question]');
-  const info = analyzeQuestion(view.question);
+  const plan = planMoves(view, analyzeQuestion(view.question));
   return (rng) => {
-    const chosen = sampleMove(view, info, rng);
+    const chosen = drawMove(plan, rng);
     return canonicalText(chosen.thought, chosen.action);
   };
 }

@@ -4,7 +4,7 @@
  * before it is ignored), the actions taken since, and the pages shown as [SEP] text.
  */
 import type { Message } from '../../core/messages.js';
-import { parseReply } from '../parse.js';
+import { parseAction } from '../parse.js';
 
 export interface ResultEntry {
   asin: string;
@@ -64,8 +64,12 @@ function instructionOf(segments: readonly string[]): string | undefined {
   return i >= 0 ? segments[i + 1] : undefined;
 }
 
-/** Parses one page's [SEP] text; undefined when it is not a shop page (e.g. "Invalid action!"). */
-export function readPage(text: string): PageView | undefined {
+/**
+ * Parses one page's [SEP] text; undefined when it is not a shop page (e.g. "Invalid action!").
+ * Without `entries` a results page comes back with no result list (pages the agent has left
+ * need only their kind).
+ */
+export function readPage(text: string, entries = true): PageView | undefined {
   const segments = text.split(SEP).map((s) => s.trim());
   if (segments[0] === 'WebShop' && segments.includes('Search')) return { kind: 'init' };
   if (segments.some((s) => s.startsWith('Thank you for shopping'))) return { kind: 'done' };
@@ -73,7 +77,7 @@ export function readPage(text: string): PageView | undefined {
   if (headerAt >= 0) {
     const m = PAGE_HEADER.exec(segments[headerAt] ?? '')!;
     const results: ResultEntry[] = [];
-    for (let i = headerAt + 1; i < segments.length; i++) {
+    for (let i = headerAt + 1; entries && i < segments.length; i++) {
       const s = segments[i] ?? '';
       if (!ASIN.test(s) || i + 1 >= segments.length) continue;
       const title = segments[i + 1] ?? '';
@@ -155,17 +159,24 @@ export function readShopEpisode(messages: readonly Message[]): ShopEpisode | und
     subpagesSeen: new Set(),
   };
   let pending: string | undefined;
+  let lastPage: string | undefined;
   for (const m of messages.slice(start + 1)) {
     if (m.role === 'assistant') {
-      pending = parseReply(m.content).action;
+      pending = parseAction(m.content);
       continue;
     }
     if (m.role !== 'user' || pending === undefined) continue;
-    const page = readPage(stripObservationLabel(m.content));
+    const text = stripObservationLabel(m.content);
+    const page = readPage(text, false);
     episode.actions.push(pending);
-    if (page) applyStep(episode, pending, page);
+    if (page) {
+      applyStep(episode, pending, page);
+      lastPage = text;
+    }
     pending = undefined;
   }
+  // Only the page the agent is on is read in full.
+  if (lastPage !== undefined) episode.page = readPage(lastPage) ?? episode.page;
   return episode;
 }
 

@@ -30,14 +30,22 @@ import { fill, type Move } from './sampling.js';
 /** Depth the shopper plans for (the env's default limit). */
 const DEPTH = 10;
 
+/** A drawn move whose thought is written only if it is the one chosen. */
+interface DrawnMove {
+  template: string;
+  values: Record<string, string>;
+  action: string;
+  weight: number;
+}
+
 function move(
   rng: Rng,
   templates: readonly string[],
   values: Record<string, string>,
   action: string,
   weight: number,
-): Move {
-  return { thought: fill(rng.pick(templates), values), action, weight };
+): DrawnMove {
+  return { template: rng.pick(templates), values, action, weight };
 }
 
 const SEARCH_FIRST = [
@@ -98,8 +106,8 @@ function drawQuery(request: Request, rng: Rng): string {
   return chosen.join(' ');
 }
 
-function searchMoves(ep: ShopEpisode, request: Request, rng: Rng, weight: number): Move[] {
-  const moves: Move[] = [];
+function searchMoves(ep: ShopEpisode, request: Request, rng: Rng, weight: number): DrawnMove[] {
+  const moves: DrawnMove[] = [];
   const templates = ep.searches.size === 0 ? SEARCH_FIRST : SEARCH_AGAIN;
   for (let i = 0; i < 3; i++) {
     const q = drawQuery(request, rng);
@@ -118,22 +126,40 @@ function shorten(title: string): string {
   return words.length <= 8 ? title : `${words.slice(0, 8).join(' ')}...`;
 }
 
-function resultsMoves(
+/** How each result fits the request, computed once per propose call (the n candidates share it). */
+interface ResultsReading {
+  opens: Array<{ asin: string; short: string; weight: number }>;
+  best: number;
+}
+
+function readResults(
   ep: ShopEpisode,
   page: Extract<PageView, { kind: 'results' }>,
   request: Request,
-  rng: Rng,
-): Move[] {
-  const moves: Move[] = [];
+): ResultsReading {
   let best = 0;
-  for (const r of page.results) {
+  const opens = page.results.map((r) => {
     const score = titleMatch(request, r.title);
     best = Math.max(best, score);
     const affordable = !(r.price > request.priceLimit);
     const seen = ep.visited.has(r.asin);
-    const w = Math.exp(6 * score) * (affordable ? 1 : 0.15) * (seen ? 0.1 : 1);
-    moves.push(move(rng, OPEN, { a: r.asin, t: shorten(r.title) }, `click[${r.asin}]`, w));
-  }
+    const weight = Math.exp(6 * score) * (affordable ? 1 : 0.15) * (seen ? 0.1 : 1);
+    return { asin: r.asin, short: shorten(r.title), weight };
+  });
+  return { opens, best };
+}
+
+function resultsMoves(
+  ep: ShopEpisode,
+  page: Extract<PageView, { kind: 'results' }>,
+  reading: ResultsReading,
+  request: Request,
+  rng: Rng,
+): DrawnMove[] {
+  const moves: DrawnMove[] = [];
+  const best = reading.best;
+  for (const r of reading.opens)
+    moves.push(move(rng, OPEN, { a: r.asin, t: r.short }, `click[${r.asin}]`, r.weight));
   const openMass = moves.reduce((s, m) => s + m.weight, 0) || 1;
   const stepsLeft = DEPTH - ep.actions.length;
   const weak = best < 0.5;
@@ -166,19 +192,30 @@ function wantedOptions(
   });
 }
 
+/** How the product page fits the request, computed once per propose call. */
+interface ItemReading {
+  fit: number;
+  wanted: ReturnType<typeof wantedOptions>;
+}
+
+function readItem(page: Extract<PageView, { kind: 'item' }>, request: Request): ItemReading {
+  return { fit: titleMatch(request, page.title), wanted: wantedOptions(page.options, request) };
+}
+
 function itemMoves(
   ep: ShopEpisode,
   page: Extract<PageView, { kind: 'item' }>,
+  reading: ItemReading,
   request: Request,
   rng: Rng,
-): Move[] {
-  const moves: Move[] = [];
+): DrawnMove[] {
+  const moves: DrawnMove[] = [];
   const stepsLeft = DEPTH - ep.actions.length;
-  const fit = titleMatch(request, page.title);
+  const fit = reading.fit;
   const affordable = !(page.price > request.priceLimit);
   let missing = 0;
   let unavailable = 0;
-  for (const { group, value, clarity } of wantedOptions(page.options, request)) {
+  for (const { group, value, clarity } of reading.wanted) {
     const picked = group.values.find((v) => ep.chosen.has(v));
     if (clarity < 0.6 && asksForOption(request, group.name)) unavailable++;
     if (clarity >= 0.6) {
@@ -219,37 +256,52 @@ function itemMoves(
   return moves;
 }
 
-function sampleMove(ep: ShopEpisode, request: Request, rng: Rng): Move {
+/** Draws one candidate's move; `prepare` has read the page once for all of them. */
+type MoveDrawer = (rng: Rng) => Move;
+
+function moveDrawer(ep: ShopEpisode, request: Request): MoveDrawer {
   const page = ep.page;
-  let moves: Move[];
+  let draw: (rng: Rng) => DrawnMove[];
   switch (page.kind) {
-    case 'results':
-      moves = resultsMoves(ep, page, request, rng);
+    case 'results': {
+      const reading = readResults(ep, page, request);
+      draw = (rng) => resultsMoves(ep, page, reading, request, rng);
       break;
-    case 'item':
-      moves = itemMoves(ep, page, request, rng);
+    }
+    case 'item': {
+      const reading = readItem(page, request);
+      draw = (rng) => itemMoves(ep, page, reading, request, rng);
       break;
+    }
     case 'sub':
-      moves = [move(rng, RETURN, {}, 'click[< Prev]', 1)];
+      draw = (rng) => [move(rng, RETURN, {}, 'click[< Prev]', 1)];
       break;
     default:
-      moves = searchMoves(ep, request, rng, 1);
+      draw = (rng) => searchMoves(ep, request, rng, 1);
   }
-  if (moves.length === 0) moves = searchMoves(ep, request, rng, 1);
-  return moves[rng.weightedIndex(moves.map((m) => m.weight))] as Move;
+  return (rng) => {
+    let moves = draw(rng);
+    if (moves.length === 0) moves = searchMoves(ep, request, rng, 1);
+    const chosen = moves[rng.weightedIndex(moves.map((m) => m.weight))] as DrawnMove;
+    return {
+      thought: fill(chosen.template, chosen.values),
+      action: chosen.action,
+      weight: chosen.weight,
+    };
+  };
 }
 
 export function sampleWebshopStep(messages: readonly Message[], rng: Rng): string {
   return prepareWebshopStep(messages)(rng);
 }
 
-/** Reads the conversation and the request once; the drawer samples one reply. */
+/** Reads the conversation, the request and the page once; the drawer samples one reply. */
 export function prepareWebshopStep(messages: readonly Message[]): (rng: Rng) => string {
   const ep = readShopEpisode(messages);
   if (!ep) return () => canonicalText('I should search for the product first.', 'search[product]');
-  const request = readRequest(ep.instruction);
+  const drawMove = moveDrawer(ep, readRequest(ep.instruction));
   return (rng) => {
-    const chosen = sampleMove(ep, request, rng);
+    const chosen = drawMove(rng);
     return canonicalText(chosen.thought, chosen.action);
   };
 }

@@ -7,214 +7,50 @@
  * A change that is meant to change results updates the fixture in the same commit:
  *   STEPQ_UPDATE_GOLDEN=1 node scripts/run-tests.mjs demo-golden
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '../../testing/shared.js';
-import { readPairs, readTreeFolder } from '../../data/pairs.js';
-import type { TreeNode } from '../../data/tree.js';
+import { CliBatch, type CliResult } from '../testing/cli.js';
+import { runDigest, type Json } from '../../testing/run-digest.js';
 
 const FIXTURE = fileURLToPath(new URL('./demo-golden.json', import.meta.url));
 const UPDATE = process.env.STEPQ_UPDATE_GOLDEN === '1';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** JSON with sorted keys, so the hash does not depend on the order fields are written in. */
-function canonical(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
-const sha = (items: readonly unknown[]) =>
-  createHash('sha256').update(items.map(canonical).join('\n')).digest('hex').slice(0, 16);
-
-function nodeContent(node: TreeNode): unknown {
-  return {
-    thought: node.thought,
-    action: node.action,
-    observation: node.observation,
-    reward: node.reward,
-    terminal: node.terminal,
-    depthLimited: node.depthLimited,
-    valid: node.valid,
-    depth: node.depth,
-    visits: node.visits,
-    q: node.q,
-    state: node.state,
-    info: node.info,
-    children: node.children.map(nodeContent),
-  };
-}
-
-function pick<T extends object>(obj: T, keys: readonly string[]): Record<string, unknown> {
-  const o = obj as Record<string, unknown>;
-  return Object.fromEntries(keys.map((k) => [k, o[k]]));
-}
-
-/** The result-bearing content of a demo run folder, compact enough to commit. */
-function digest(out: string): Json {
-  const { trees, invalid } = readTreeFolder(join(out, 'collect'));
-  assert.deepEqual(invalid, []);
-  const pairs = readPairs(join(out, 'pairs.jsonl'));
-  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-  const arms = readdirSync(join(out, 'eval')).sort();
-  const trajectories: Record<string, string> = {};
-  for (const arm of arms) {
-    const records = readFileSync(join(out, 'eval', arm, 'trajectories.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
-    trajectories[arm] = sha(
-      records.map((t) => ({
-        ...pick(t, ['taskId', 'algorithm', 'n', 'seed', 'reward', 'success', 'depthLimited']),
-        info: t.info,
-        usage: t.usage,
-        error: t.error,
-        // Candidate vote counts are a log of the samples (already in the hash as texts), not a result.
-        steps: t.steps.map((s: { candidates: Array<Record<string, unknown>> }) => ({
-          ...s,
-          candidates: s.candidates.map(({ votes: _v, ...c }) => c),
-        })),
-      })),
-    );
-  }
-  const summaryKeys = [
-    'tasks',
-    'successRate',
-    'avgReward',
-    'f1',
-    'errors',
-    'llmCalls',
-    'promptTokens',
-    'completionTokens',
-  ];
-  return {
-    trees: {
-      count: trees.length,
-      sha: sha(
-        trees.map((t) => ({
-          taskId: t.taskId,
-          bestPath: t.bestPath,
-          stats: pick(t.stats, [
-            'iterationsRun',
-            'stopReason',
-            'llmCalls',
-            'promptTokens',
-            'completionTokens',
-            'nodes',
-            'rolloutSteps',
-            'rolloutSuccesses',
-            'solved',
-            'bestReward',
-          ]),
-          root: nodeContent(t.root),
-        })),
-      ),
-    },
-    pairs: {
-      count: pairs.length,
-      sha: sha(
-        pairs.map((p) =>
-          pick(p, [
-            'id',
-            'depth',
-            'context',
-            'prompt',
-            'chosen',
-            'rejected',
-            'chosenQ',
-            'rejectedQ',
-            'chosenVisits',
-            'rejectedVisits',
-          ]),
-        ),
-      ),
-    },
-    trajectories,
-    results: {
-      collect: pick(results.collect, [
-        'tasks',
-        'solved',
-        'failed',
-        'nodes',
-        'pairsAvailable',
-        'llmCalls',
-        'promptTokens',
-        'completionTokens',
-      ]),
-      pairs: results.pairs,
-      training: pick(results.training, [
-        'heldOutAccuracy',
-        'trainAccuracy',
-        'epochs',
-        'bestEpoch',
-        'heldOutPairs',
-      ]),
-      arms: results.arms.map((a: { algorithm: string; summary: object; success: object }) => ({
-        algorithm: a.algorithm,
-        ...pick(a.summary, summaryKeys),
-        success: a.success,
-      })),
-      differences: results.differences,
-      uplift: results.uplift,
-    } as Json,
-  };
-}
-
-function runDemo(args: readonly string[], out: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/run.ts', 'demo', ...args, '--out', out, '--json'],
-      { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`demo exited ${code}: ${stderr}`)),
-    );
-  });
-}
 
 const RUNS: Record<string, string[]> = {
   'hotpotqa --quick': ['--quick', '--seed', '0'],
   'webshop --quick': ['--env', 'webshop', '--quick', '--seed', '0'],
 };
 
+// Both demos run in one CLI process (one start of tsx and the CLI instead of two).
+const root = mkdtempSync(join(tmpdir(), 'stepq-golden-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const batch = new CliBatch({ timeoutMs: 300_000 });
+const demos = Object.entries(RUNS).map(([name, args], i) => {
+  const out = join(root, String(i));
+  return { name, out, result: batch.add(['demo', ...args, '--out', out, '--json']) };
+});
+
 const fixture: Record<string, Json> = UPDATE ? {} : JSON.parse(readFileSync(FIXTURE, 'utf8'));
 const updated: Record<string, Json> = {};
 
-for (const [name, args] of Object.entries(RUNS)) {
-  test(`seeded demo ${name} reproduces demo-golden.json`, async () => {
-    const out = mkdtempSync(join(tmpdir(), 'stepq-golden-'));
-    try {
-      await runDemo(args, out);
-      const got = digest(out);
-      if (UPDATE) {
-        updated[name] = got;
-        writeFileSync(FIXTURE, `${JSON.stringify(updated, null, 2)}\n`);
-        return;
-      }
-      assert.deepEqual(
-        got,
-        fixture[name],
-        'the demo results changed; if that is intended, update the fixture in the same commit ' +
-          '(STEPQ_UPDATE_GOLDEN=1 node scripts/run-tests.mjs demo-golden)',
-      );
-    } finally {
-      rmSync(out, { recursive: true, force: true });
+for (const { name, out, result } of demos) {
+  test(`seeded demo ${name} reproduces demo-golden.json`, () => {
+    const r: CliResult = result();
+    assert.equal(r.status, 0, `demo exited ${r.status}: ${r.stderr}`);
+    const got = runDigest(out);
+    if (UPDATE) {
+      updated[name] = got;
+      writeFileSync(FIXTURE, `${JSON.stringify(updated, null, 2)}\n`);
+      return;
     }
+    assert.deepEqual(
+      got,
+      fixture[name],
+      'the demo results changed; if that is intended, update the fixture in the same commit ' +
+        '(STEPQ_UPDATE_GOLDEN=1 node scripts/run-tests.mjs demo-golden)',
+    );
   });
 }
