@@ -56,6 +56,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
+/** This module alternates its own runs (STEPQ_BENCH_RUNS), so `--runs` does not repeat it. */
+export const repeatsItself = true;
+
 export async function run(): Promise<BenchTable[]> {
   const baselines = (process.env.STEPQ_BENCH_BASELINES ?? '')
     .split(',')

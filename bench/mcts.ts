@@ -1,14 +1,15 @@
 /**
  * MCTS benchmarks: (1) the search's own cost per stored node with an instant policy and
  * an instant env (selection, expansion, backup, prompt building, parsing, state copies);
- * (2) collect wall time at task concurrency 1, 4 and 16 against the served heuristic
- * policy with 200 ms per LLM request, as a ratio to the ideal (requests x latency / K).
+ * (2) `stepq collect` (the CLI, its default flags) at task concurrency 1, 4 and 16 against the
+ * served heuristic policy with 200 ms per LLM request, as a ratio to the ideal
+ * (requests x latency / K).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { collectTrees } from '../src/search/collect.js';
 import { Mcts } from '../src/search/mcts.js';
 import { createScriptedPolicy, createToyEnv } from '../src/search/testkit/toy.js';
 
@@ -63,6 +64,33 @@ async function bookkeeping(): Promise<BenchTable> {
   return { title: 'MCTS bookkeeping (instant scripted policy, instant toy env)', rows };
 }
 
+interface CollectJson {
+  tasks: number;
+  llmCalls: number;
+  wallSeconds: number;
+}
+
+/** `stepq collect ... --json` from source in its own process (the server stays in this one). */
+function collectWithCli(args: string[], env: Record<string, string>): Promise<CollectJson> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(stdout) as CollectJson)
+        : reject(new Error(`stepq collect exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
 async function concurrency(): Promise<BenchTable | undefined> {
   const serveFile = fileURLToPath(new URL('../src/llm/serve-policy.ts', import.meta.url));
   if (!existsSync(serveFile)) return undefined;
@@ -70,8 +98,6 @@ async function concurrency(): Promise<BenchTable | undefined> {
     pathToFileURL(serveFile).href
   )) as typeof import('../src/llm/serve-policy.js');
   const { createHeuristicPolicy } = await import('../src/agent/heuristic/index.js');
-  const { createEnvBundle } = await import('../src/envs/index.js');
-  const { createPolicy } = await import('../src/cli/specs.js');
   const latencyMs = 200;
   const server = await startPolicyServer({
     policyFor: createHeuristicPolicy,
@@ -81,34 +107,39 @@ async function concurrency(): Promise<BenchTable | undefined> {
   });
   const rows: BenchTable['rows'] = [];
   try {
-    const bundle = await createEnvBundle({ env: 'hotpotqa', data: 'builtin:synthetic', seed: 0 });
     // Tasks are sequential chains of requests of uneven length: with as many tasks as
     // workers, wall time is the longest chain, not total/K. Give each worker 6 tasks.
     const tasksPerWorker = 6;
     for (const k of [1, 4, 16]) {
-      const taskIds = bundle.tasks.ids.slice(0, k * tasksPerWorker);
-      const policy = await createPolicy('openai:heuristic', {
-        env: 'hotpotqa',
-        baseUrl: server.baseUrl,
-        apiKey: 'unused',
-        temperature: 1,
-        topP: 0.9,
-        maxTokens: 256,
-        // The CLI's default: the LLM limit follows the task concurrency (--llm-concurrency unset).
-        concurrency: k,
-        timeoutMs: 30_000,
-        maxRetries: 0,
-      });
       const out = mkdtempSync(join(tmpdir(), 'stepq-bench-mcts-'));
       try {
-        const summary = await collectTrees({
-          env: bundle.env,
-          policy,
-          taskIds,
-          outDir: out,
-          concurrency: k,
-          config: { iterations: 2, n: 3, c: 1.41, maxDepth: 4, earlyStop: false, seed: 0 },
-        });
+        // The CLI as a user runs it, with its defaults: no --llm-concurrency, so the LLM
+        // limit follows --concurrency.
+        const summary = await collectWithCli(
+          [
+            'collect',
+            '--policy',
+            'openai:heuristic',
+            '--base-url',
+            server.baseUrl,
+            '--data',
+            'builtin:synthetic',
+            '--tasks',
+            `0-${k * tasksPerWorker - 1}`,
+            '--concurrency',
+            String(k),
+            '--iterations',
+            '2',
+            '--n',
+            '3',
+            '--max-depth',
+            '4',
+            '--out',
+            out,
+            '--json',
+          ],
+          { OPENAI_API_KEY: 'unused' },
+        );
         const ideal = (summary.llmCalls * latencyMs) / 1000 / k;
         rows.push({
           concurrency: k,

@@ -10,7 +10,8 @@ export const POLICY_SETTINGS = {
     min: 1,
     flag: 'llm-concurrency',
     arg: 'k',
-    help: 'global limit of LLM requests in flight (unless given: the task concurrency)',
+    help: 'global limit of LLM requests in flight',
+    defaultText: 'the task concurrency; 8 where no tasks run',
   }),
   timeoutMs: int({
     default: 60_000,

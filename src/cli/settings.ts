@@ -42,7 +42,7 @@ export function optionFor(field: string, s: Setting): Option {
   const parse = parserFor(flag, s);
   if (parse) option.argParser(parse);
   if (s.choices) option.choices([...s.choices]);
-  if (s.default !== undefined && s.kind !== 'boolean') option.default(s.default);
+  if (s.default !== undefined && s.kind !== 'boolean') option.default(s.default, s.defaultText);
   if (s.required) option.makeOptionMandatory();
   return option;
 }

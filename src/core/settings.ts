@@ -27,6 +27,8 @@ export interface Setting<T = unknown> {
   readonly arg?: string;
   /** The CLI refuses to run without it. */
   readonly required?: boolean;
+  /** How `--help` states the default, when the value alone would mislead. */
+  readonly defaultText?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,6 +43,7 @@ interface Common<T> {
   flag?: string;
   arg?: string;
   required?: boolean;
+  defaultText?: string;
 }
 
 type WithDefault<T, O> = O extends { default: T } ? T : T | undefined;
@@ -75,8 +78,8 @@ function numberSetting<O extends Common<number> & Bounds>(
 }
 
 function rest<O extends Common<unknown> & Bounds>(o: O) {
-  const { help, flag, arg, required, min, max, above } = o;
-  return { help, flag, arg, required, min, max, above };
+  const { help, flag, arg, required, min, max, above, defaultText } = o;
+  return { help, flag, arg, required, min, max, above, defaultText };
 }
 
 /** A whole number, optionally bounded. */
