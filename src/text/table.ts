@@ -21,9 +21,14 @@ export function renderTable(rows: readonly Row[], columns?: readonly string[]): 
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
+/** Markdown cells drop trailing zeros (`7.2`, not `7.200`): they are read, not aligned. */
+function markdownCell(v: Row[string]): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toFixed(3))) : cell(v);
+}
+
 export function renderMarkdownTable(rows: readonly Row[], columns?: readonly string[]): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const out = [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`];
-  for (const r of rows) out.push(`| ${cols.map((c) => cell(r[c])).join(' | ')} |`);
+  for (const r of rows) out.push(`| ${cols.map((c) => markdownCell(r[c])).join(' | ')} |`);
   return out.join('\n');
 }
