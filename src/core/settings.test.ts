@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { DEFAULT_POLICY_SETTINGS, POLICY_SETTINGS } from '../agent/policy-settings.js';
 import { PIPELINE_SETTINGS } from '../eval/pipeline-settings.js';
 import { EVAL_SETTINGS } from '../eval/settings.js';
-import { registerDecisionRule, BUILTIN_RULES } from '../eval/decision/index.js';
+import {
+  registerDecisionRule,
+  unregisterDecisionRule,
+  BUILTIN_RULES,
+} from '../eval/decision/index.js';
 import { TRAIN_SETTINGS } from '../qmodel/train-settings.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../qmodel/train.js';
 import { SEARCH_SETTINGS } from '../search/settings.js';
@@ -58,7 +62,7 @@ test('an option error names the field for a library caller and renders flags for
   );
 });
 
-test('a choice over an open registry sees names registered later', () => {
+test('a choice over an open registry sees names registered later', (t) => {
   const rules = () => ['a', 'b'] as string[];
   const s = choice(rules, { default: 'a', help: 'rule' });
   assert.deepEqual(s.choices, ['a', 'b']);
@@ -66,6 +70,7 @@ test('a choice over an open registry sees names registered later', () => {
   const greedy = BUILTIN_RULES.find((r) => r.name === 'greedy');
   assert.ok(greedy);
   registerDecisionRule({ ...greedy, name: 'settings-test-rule' });
+  t.after(() => unregisterDecisionRule('settings-test-rule'));
   assert.ok(EVAL_SETTINGS.algorithm.choices?.includes('settings-test-rule'));
   assert.equal(
     resolveSettings(EVAL_SETTINGS, { algorithm: 'settings-test-rule' }).algorithm,

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import type { Env } from '../core/env.js';
 import type { Policy } from '../core/policy.js';
 import type { QModel } from '../core/qmodel.js';
-import { registerEnv } from '../core/registry.js';
+import { registerEnv, unregisterEnv } from '../core/registry.js';
 import { runEpisode } from './episode.js';
 import { runEval } from './run.js';
 import { pairedBootstrap } from './stats.js';
 
+// Registered for this file only: tests in the same process list every registered env.
+after(() => unregisterEnv('toy-answer'));
 registerEnv({
   name: 'toy-answer',
   description: 'answer right or wrong',

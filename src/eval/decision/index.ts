@@ -8,5 +8,6 @@ export {
   decisionRules,
   getDecisionRule,
   registerDecisionRule,
+  unregisterDecisionRule,
   ruleOrder,
 } from './registry.js';

@@ -6,6 +6,7 @@ import {
   decisionRuleNames,
   getDecisionRule,
   registerDecisionRule,
+  unregisterDecisionRule,
   ruleOrder,
   type DecisionRule,
 } from './index.js';
@@ -31,7 +32,7 @@ test('an unknown rule is a user error naming the known ones', () => {
   );
 });
 
-test('a rule registered from outside is found by name; names are unique and well formed', async () => {
+test('a rule registered from outside is found by name; names are unique and well formed', async (t) => {
   const last: DecisionRule = {
     name: 'last-sample',
     summary: 'the last distinct candidate',
@@ -40,6 +41,7 @@ test('a rule registered from outside is found by name; names are unique and well
     decide: ({ candidates }) => ({ chosen: candidates.length - 1 }),
   };
   registerDecisionRule(last);
+  t.after(() => unregisterDecisionRule('last-sample'));
   assert.equal(decisionRuleNames().at(-1), 'last-sample');
   const decision = await getDecisionRule('last-sample').decide({
     context,

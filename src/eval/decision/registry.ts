@@ -21,6 +21,12 @@ export function registerDecisionRule(rule: DecisionRule): void {
   rules.set(rule.name, rule);
 }
 
+/** Removes a rule a caller registered (built-ins stay); true when there was one. */
+export function unregisterDecisionRule(name: string): boolean {
+  if (BUILTIN_RULES.some((r) => r.name === name)) return false;
+  return rules.delete(name);
+}
+
 /** Registered rule names, in registration order (built-ins first). */
 export function decisionRuleNames(): string[] {
   return [...rules.keys()];
