@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { actionKey, canonicalText, normalizeCommand, parseReply } from './parse.js';
+import { actionKey, canonicalText, normalizeCommand, parseAction, parseReply } from './parse.js';
 
+/** parseReply's thought and action; every case also checks that parseAction reads the same action. */
 function parsed(raw: string): [string, string] {
   const p = parseReply(raw);
+  assert.equal(parseAction(raw), p.action, `parseAction(${JSON.stringify(raw)})`);
   return [p.thought, p.action];
 }
 

@@ -193,6 +193,9 @@ test(
     };
     for (const f of doc.fixtures) {
       const page = readPage(f.observation);
+      // Without entries (a page the agent has left) only a results page's list is missing.
+      const light = readPage(f.observation, false);
+      assert.deepEqual(light, page?.kind === 'results' ? { ...page, results: [] } : page, f.page);
       const expected = Object.entries(kinds).find(([k]) => f.page.startsWith(k))?.[1];
       if (expected) assert.equal(page?.kind, expected, f.page);
       if (page?.kind === 'item') {
