@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StepContext } from '../core/messages.js';
+import { PARIS_CONTEXT } from './testing/step-context.js';
 import { qModelMessages, policyMessages } from '../agent/conversation.js';
 import { chatTemplate, renderForScoring } from '../qmodel/chat-templates.js';
 import { loadGgufQModel, type GgufImplicitQModel } from './implicit-qmodel.js';
@@ -42,18 +43,7 @@ const BASE: TinyModelOptions = { seed: 1 };
 const REF: TinyModelOptions = { seed: 2 };
 const LORA: LoraOptions = { seed: 3, rank: 4, alpha: 8 };
 
-const context: StepContext = {
-  env: 'hotpotqa',
-  taskId: 't1',
-  task: 'Question: Which country is Paris the capital of?',
-  history: [
-    {
-      text: 'Thought: I need to search Paris.\nAction: Search[Paris]',
-      action: 'Search[Paris]',
-      observation: 'Paris is the capital of France.',
-    },
-  ],
-};
+const context = PARIS_CONTEXT;
 const candidates = [
   'Thought: the answer is France.\nAction: Finish[France]',
   'Thought: search more.\nAction: Lookup[capital]',

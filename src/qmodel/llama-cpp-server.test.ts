@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StepContext } from '../core/messages.js';
+import { PARIS_CONTEXT } from '../gguf/testing/step-context.js';
 import { UserError } from '../core/errors.js';
 import { writeTinyModel } from '../gguf/testing/tiny-model.js';
 import { disposeGgufRuntime, nodeLlamaCppAvailable } from '../gguf/runtime.js';
@@ -29,18 +29,7 @@ const skip =
     ? false
     : `llama-cpp-python's server is not importable with ${python} (pip install 'llama-cpp-python[server]==0.3.36', or set STEPQ_PYTHON)`;
 
-const context: StepContext = {
-  env: 'hotpotqa',
-  taskId: 't1',
-  task: 'Question: Which country is Paris the capital of?',
-  history: [
-    {
-      text: 'Thought: I need to search Paris.\nAction: Search[Paris]',
-      action: 'Search[Paris]',
-      observation: 'Paris is the capital of France.',
-    },
-  ],
-};
+const context = PARIS_CONTEXT;
 const candidates = [
   'Thought: the answer is France.\nAction: Finish[France]',
   'Thought: no action here',

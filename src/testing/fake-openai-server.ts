@@ -5,7 +5,7 @@
  * the handler, else answers with numbered default texts. Every request is recorded.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, sendJson } from '../llm/http-server.js';
 import { estimatePromptTokens, estimateTokens } from '../text/tokens.js';
 import { lmRoutes, type FakeLmOptions } from './fake-lm-routes.js';
 
@@ -94,21 +94,6 @@ export interface FakeServerOptions {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 function defaultText(index: number, body: FakeRequestBody): string {
@@ -286,11 +271,7 @@ export async function startFakeOpenAIServer(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, '127.0.0.1', 0);
 
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,

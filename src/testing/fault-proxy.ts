@@ -9,7 +9,8 @@
  * fault a request's first try and let its retry through: clients retry with the same body.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listen, readBodyBytes, sendJson } from '../llm/http-server.js';
 import { createHash } from 'node:crypto';
 
 export type FaultKind =
@@ -76,7 +77,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Picks a fault for a share of requests, on their first try only, by body hash (deterministic). */
@@ -90,39 +90,6 @@ export function firstTryFaults(
     if (x >= share) return undefined;
     return kinds[parseInt(c.bodyHash.slice(8, 12), 16) % kinds.length];
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`request body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 const errorBody = (message: string, type: string) => ({
@@ -158,7 +125,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const raw = await readBody(req);
+    const raw = await readBodyBytes(req);
     if (req.method !== 'POST') {
       const up = await forward(req, raw);
       res.writeHead(up.status, { 'content-type': 'application/json' });
@@ -253,11 +220,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, '127.0.0.1', 0);
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     injected,
