@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDigest } from '../src/testing/run-digest.js';
+import { median } from './stats.js';
 
 interface BenchTable {
   title: string;
@@ -49,12 +50,6 @@ function measure(checkout: string, args: readonly string[]): Measurement {
     rmSync(out, { recursive: true, force: true });
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** This module alternates its own runs (STEPQ_BENCH_RUNS), so `--runs` does not repeat it. */
 export const repeatsItself = true;

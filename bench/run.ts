@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import '../src/envs/index.js'; // registers the built-in envs, as every entry point does
 import { renderMarkdownTable } from '../src/text/table.js';
+import { median } from './stats.js';
 
 interface BenchTable {
   title: string;
@@ -25,12 +26,6 @@ interface BenchModule {
 
 // gguf needs the optional node-llama-cpp and takes ~2.5 minutes; demo about 5 (more with baselines).
 const MODULES = ['mcts', 'qmodel', 'webshop', 'proxy', 'demo', 'gguf'];
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 const round = (x: number) => Number(x.toPrecision(4));
 

@@ -10,7 +10,7 @@
 // `--isolate` runs every file in its own process (`node --test`), to tell a test that leaks
 // from one that fails. Every process starts with the built-in envs registered
 // (src/envs/index.ts), as every entry point does (the CLI, the package entry).
-import { readdirSync, statSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -57,7 +57,7 @@ function parseArgs(argv) {
 function estimatedCost(file) {
   const text = readFileSync(join(root, file), 'utf8');
   const spawns = (text.match(/\bspawn(Sync)?\(|\brunCli(Batch)?\(|execFile/g) ?? []).length;
-  return statSync(join(root, file)).size + 20_000 * spawns;
+  return text.length + 20_000 * spawns;
 }
 
 function runIsolated(files) {

@@ -6,7 +6,7 @@
  * (nothing is cached across decisions).
  */
 import type { EpisodeView } from './hotpotqa-read.js';
-import { capitalisedSpans, contentStems, words } from './hotpotqa-text.js';
+import { capitalisedSpans, contentStems, mentionedByKey, wordKey } from './hotpotqa-text.js';
 
 export interface SentenceFacts {
   /** capitalisedSpans of the sentence (shared: do not modify). */
@@ -46,9 +46,8 @@ export function mentionedIn(view: EpisodeView, haystack: string, needle: string)
   const memo = memoOf(view);
   let key = memo.wordKeys.get(haystack);
   if (key === undefined) {
-    key = ` ${words(haystack).join(' ')} `;
+    key = wordKey(haystack);
     memo.wordKeys.set(haystack, key);
   }
-  const n = words(needle).join(' ');
-  return n !== '' && key.includes(` ${n} `);
+  return mentionedByKey(key, needle);
 }

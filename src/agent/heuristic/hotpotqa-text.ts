@@ -280,9 +280,18 @@ export function looksLikePerson(span: string): boolean {
   return tokens.every((t) => /^[\p{Lu}]/u.test(t) || /^(?:de|van|von|da|der|del|la|le)$/.test(t));
 }
 
+/** A text's words between single spaces, for `mentionedByKey` (a haystack read once, tested often). */
+export function wordKey(text: string): string {
+  return ` ${words(text).join(' ')} `;
+}
+
+/** `mentions` against a haystack already turned into its wordKey. */
+export function mentionedByKey(haystackKey: string, needle: string): boolean {
+  const n = words(needle).join(' ');
+  return n !== '' && haystackKey.includes(` ${n} `);
+}
+
 /** Case-insensitive containment of one text in another, on word boundaries. */
 export function mentions(haystack: string, needle: string): boolean {
-  const h = ` ${words(haystack).join(' ')} `;
-  const n = words(needle).join(' ');
-  return n !== '' && h.includes(` ${n} `);
+  return mentionedByKey(wordKey(haystack), needle);
 }

@@ -276,7 +276,7 @@ interface MovePlan {
   groups: Array<{ mass: number; moves: MoveSpec[]; weights: number[] }>;
   groupMasses: number[];
   /** The move when no group has one (a question with no names and nothing read). */
-  fallback: MoveSpec;
+  fallback: MoveSpec | undefined;
 }
 
 function planMoves(view: EpisodeView, info: QuestionInfo): MovePlan {
@@ -288,12 +288,17 @@ function planMoves(view: EpisodeView, info: QuestionInfo): MovePlan {
       return { mass: mass[g], moves, weights: moves.map((m) => m.weight) };
     })
     .filter((x) => x.moves.length > 0);
-  const word = [...words(info.text)].sort((a, b) => b.length - a.length)[0] ?? 'question';
   return {
     groups,
     groupMasses: groups.map((x) => x.mass),
-    fallback: move(SEARCH_QUESTION, { e: word }, `Search[${word}]`, 1),
+    fallback: groups.length === 0 ? longestWordSearch(info) : undefined,
   };
+}
+
+/** Search the question's longest word. */
+function longestWordSearch(info: QuestionInfo): MoveSpec {
+  const word = [...words(info.text)].sort((a, b) => b.length - a.length)[0] ?? 'question';
+  return move(SEARCH_QUESTION, { e: word }, `Search[${word}]`, 1);
 }
 
 /**
@@ -302,7 +307,7 @@ function planMoves(view: EpisodeView, info: QuestionInfo): MovePlan {
  * and a move by its weight.
  */
 function drawMove(plan: MovePlan, rng: Rng): Move {
-  if (plan.groups.length === 0) return written(plan.fallback, rng.pick(plan.fallback.templates));
+  if (plan.fallback) return written(plan.fallback, rng.pick(plan.fallback.templates));
   const templates = plan.groups.map((x) => x.moves.map((m) => rng.pick(m.templates)));
   const g = rng.weightedIndex(plan.groupMasses);
   const group = plan.groups[g] as MovePlan['groups'][number];
