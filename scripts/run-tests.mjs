@@ -3,17 +3,21 @@
 //
 // Usage: node scripts/run-tests.mjs [--isolate] [--shards N] [path-substring ...]
 //
-// By default one shard per core plus one (at most 4) takes files from a shared queue and imports each
-// into its one process (scripts/test-shard.mjs): starting tsx and loading the module graph
-// once per shard instead of once per file was most of the suite's time on 2 cores.
-// Tests therefore must not leave global state behind (env names, registries, process.env);
-// `--isolate` runs every file in its own process (`node --test`), to tell a test that leaks
-// from one that fails. Every process starts with the built-in envs registered
-// (src/envs/index.ts), as every entry point does (the CLI, the package entry).
+// By default one shard per core plus one (at most 4) takes files from a shared queue and
+// imports each into its one process (scripts/test-shard.mjs): starting tsx and loading the
+// module graph once per shard instead of once per file was most of the suite's time on 2
+// cores. Before the shards start, the CLI is bundled from the current source
+// (scripts/cli-bundle.mjs) for the tests that start CLI processes.
+//
+// Tests must not leave global state behind (env names, registries, process.env); `--isolate`
+// runs every file in its own process (`node --test`), to tell a test that leaks from one that
+// fails. Every process starts with the built-in envs registered (src/envs/index.ts), as every
+// entry point does (the CLI, the package entry).
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { buildCliBundle } from './cli-bundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const PRELOAD = ['--import', 'tsx', '--import', './src/envs/index.ts'];
@@ -122,9 +126,13 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+const started = Date.now();
+// Tests that start CLI processes start them from this bundle of the current source.
+const bundleDir = join(root, 'node_modules', '.cache', 'stepq', 'cli-bundle');
+await buildCliBundle(root, bundleDir);
+process.env.STEPQ_TEST_CLI_BUNDLE = bundleDir;
 if (options.isolate) process.exit(runIsolated(files));
 
-const started = Date.now();
 const queue = files
   .map((f) => ({ f, cost: estimatedCost(f) }))
   .sort((a, b) => b.cost - a.cost)

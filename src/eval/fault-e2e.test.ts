@@ -16,6 +16,7 @@ import { createPolicy } from '../cli/specs.js';
 import { createEnvBundle } from '../envs/index.js';
 import { startPolicyServer } from '../llm/serve-policy.js';
 import { RETRYABLE_FAULTS, startFaultProxy, type FaultProxy } from '../testing/fault-proxy.js';
+import { cliEntryArgs } from '../cli/testing/cli.js';
 import { repoRoot } from '../testing/shared.js';
 import { runEval, type EvalOptions } from './run.js';
 import type { Trajectory } from './trajectory.js';
@@ -141,7 +142,7 @@ test('unrecoverable faults are counted as errors; a re-run against the healthy s
 
 function stepq(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    const child = spawn(process.execPath, [...cliEntryArgs('run'), ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     });

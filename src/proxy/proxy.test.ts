@@ -17,6 +17,7 @@ import OpenAI from 'openai';
 import { createHeuristicPolicy } from '../agent/heuristic/index.js';
 import { policyMessages } from '../agent/conversation.js';
 import { createPolicy } from '../cli/specs.js';
+import { cliEntryArgs } from '../cli/testing/cli.js';
 import { parseReply } from '../agent/parse.js';
 import type { HistoryStep, StepContext } from '../core/messages.js';
 import type { QModel } from '../core/qmodel.js';
@@ -42,9 +43,7 @@ before(async () => {
   const r = spawnSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
+      ...cliEntryArgs('run'),
       'train',
       '--pairs',
       fixture('qmodel/pairs.jsonl'),

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm test`: the static checks (scripts/check.mjs) and the tests (scripts/run-tests.mjs) side
+// by side: the checks' one long thread (TypeScript's program, then ESLint) runs while the test
+// shards wait on servers and child processes, instead of before them. The checks' report is
+// printed after the tests'; the exit status fails when either fails.
+//
+// Usage: node scripts/test.mjs [run-tests options and filters]
+//   With filters (a subset of the tests) the checks are skipped: `npm run check` runs them.
+import { spawn } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+/** Whether a path filter is given (anything but run-tests' options and --shards' value). */
+const subset = args.some((a, i) => !a.startsWith('--') && args[i - 1] !== '--shards');
+
+function run(script, scriptArgs, capture) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...scriptArgs], {
+      cwd: root,
+      stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    let output = '';
+    if (capture) {
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+    }
+    child.on('error', (err) => resolve({ code: 1, output: `${err.message}\n` }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+const started = Date.now();
+const checks = subset ? undefined : run('scripts/check.mjs', [], true);
+const tests = await run('scripts/run-tests.mjs', args, false);
+let failed = tests.code !== 0;
+if (checks) {
+  const { code, output } = await checks;
+  process.stdout.write(`\n# static checks\n${output}`);
+  failed ||= code !== 0;
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`# npm test: ${failed ? 'FAILED' : 'ok'} (${seconds} s)`);
+process.exit(failed ? 1 : 0);
