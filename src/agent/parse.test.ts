@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { actionKey, canonicalText, normalizeCommand, parseAction, parseReply } from './parse.js';
+import { Rng } from '../core/rng.js';
+import {
+  actionKey,
+  canonicalText,
+  normalizeCommand,
+  parseAction,
+  parseReply,
+  parseReplyByLabels,
+} from './parse.js';
 
 /** parseReply's thought and action; every case also checks that parseAction reads the same action. */
 function parsed(raw: string): [string, string] {
@@ -150,4 +158,62 @@ test('actionKey ignores case and spacing only', () => {
   assert.equal(actionKey('SEARCH [Paris]'), 'search[paris]');
   assert.notEqual(actionKey('Search[Paris]'), actionKey('Lookup[Paris]'));
   assert.notEqual(actionKey('Search[Paris]'), actionKey('Search[Paris, Texas]'));
+});
+
+test('the shortcut for canonical replies reads them as the general reading does (20,000 random replies)', () => {
+  const rng = new Rng(7);
+  // Pieces that exercise the general reading: labels inside the thought or argument, markdown
+  // decoration, quotes, Unicode and repeated spaces, brackets in the thought.
+  const pieces = [
+    'a',
+    'Paris',
+    'the',
+    ' ',
+    '  ',
+    '\t',
+    '\u00a0',
+    '\u3000',
+    '*',
+    '_',
+    '#',
+    '>',
+    '-',
+    '•',
+    '`',
+    '"',
+    "'",
+    '“',
+    '”',
+    'action:',
+    'Action 2:',
+    'thought:',
+    'observation:',
+    '：',
+    '(',
+    ')',
+    ':',
+    '.',
+    '[x]',
+    'Search[y]',
+    '12',
+    'é',
+  ];
+  const text = (max: number, allowBrackets: boolean) => {
+    let out = '';
+    for (let i = rng.int(max); i > 0; i--) {
+      const piece = rng.pick(pieces);
+      if (allowBrackets || !/[[\]]/.test(piece)) out += piece;
+    }
+    return out;
+  };
+  const verbs = ['search', 'click', 'Search', 'Finish', 'lookup', 'a_b', 'x'];
+  let shortcut = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const raw = `Thought: ${text(8, true)}\nAction: ${rng.pick(verbs)}[${text(6, false)}]`;
+    shortcut += /^Thought: [^\n\r]*\nAction: [A-Za-z][A-Za-z_]*\[[^[\]\n\r]*\]$/.test(raw) ? 1 : 0;
+    const general = parseReplyByLabels(raw);
+    assert.deepEqual(parseReply(raw), general, JSON.stringify(raw));
+    assert.equal(parseAction(raw), general.action, JSON.stringify(raw));
+  }
+  assert.ok(shortcut > 15_000, `only ${shortcut} replies took the shortcut`);
 });

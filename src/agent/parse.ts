@@ -160,17 +160,41 @@ function splitReply(raw: string): { before: string; command: string | undefined 
   return { before: runOn ? text.slice(0, runOn.index) : text, command: undefined };
 }
 
+/**
+ * A reply already in canonical form with a bracket-free command on one line
+ * (`Thought: T\nAction: verb[arg]`): what trees, the embedded heuristic and most LLM turns in
+ * a stored conversation look like. For these the general reading below reduces to tidying T
+ * and arg (the only line-start label is the `Action:` one, the command closes at once), so
+ * the shortcut skips the label search; a test checks both readings agree.
+ */
+const CANONICAL_REPLY = /^Thought: ([^\n\r]*)\nAction: ([A-Za-z][A-Za-z_]*)\[([^[\]\n\r]*)\]$/;
+
+function canonicalAction(match: RegExpExecArray): string {
+  return `${match[2]}[${collapse(unquote(collapse(match[3] ?? '')))}]`;
+}
+
 export function parseReply(raw: string): ParsedStep {
-  const { before, command } = splitReply(raw);
-  const thought = thoughtFrom(before);
-  const action = command === undefined ? '' : normalizeCommand(command);
+  const canonical = CANONICAL_REPLY.exec(raw);
+  if (!canonical) return parseReplyByLabels(raw);
+  const thought = undecorate(canonical[1] ?? '');
+  const action = canonicalAction(canonical);
   return { thought, action, text: canonicalText(thought, action) };
 }
 
 /** parseReply(raw).action without reading the thought (readers of a whole conversation). */
 export function parseAction(raw: string): string {
+  const canonical = CANONICAL_REPLY.exec(raw);
+  if (canonical) return canonicalAction(canonical);
   const { command } = splitReply(raw);
   return command === undefined ? '' : normalizeCommand(command);
+}
+
+/** The general reading of any reply (parseReply without its shortcut for canonical text). */
+export function parseReplyByLabels(raw: string): ParsedStep {
+  const { before, command } = splitReply(raw);
+  const thought = thoughtFrom(before);
+  const action = command === undefined ? '' : normalizeCommand(command);
+  return { thought, action, text: canonicalText(thought, action) };
 }
 
 export function canonicalText(thought: string, action: string): string {

@@ -5,6 +5,7 @@
  * particular catalogue words its titles.
  */
 import { analyzeEnglish, LUCENE_ENGLISH_STOP_WORDS } from '../../text/analyzer.js';
+import { isJsWhitespace } from '../../text/whitespace.js';
 
 export interface Request {
   /** The instruction without its price clause, lower case. */
@@ -15,6 +16,8 @@ export interface Request {
   words: string[];
   /** Stems of the content words, for matching titles. */
   stems: Set<string>;
+  /** Every word of `text` (option values are matched against these). */
+  textWords: Set<string>;
 }
 
 const PRICE_CLAUSE =
@@ -58,7 +61,7 @@ export function readRequest(instruction: string): Request {
     (w) => !FILLERS.has(w) && !LUCENE_ENGLISH_STOP_WORDS.has(w) && !OPTION_WORDS.has(w),
   );
   const stems = new Set(analyzeEnglish(words.join(' ')));
-  return { text, priceLimit, words, stems };
+  return { text, priceLimit, words, stems, textWords: new Set(rawWords(text)) };
 }
 
 /** Share of the request's content stems that a title contains (0..1). */
@@ -74,6 +77,30 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const BEFORE_PHRASE = new Set([...',;:(/"\'']);
+const AFTER_PHRASE = new Set([...',;:)/!?"\'']);
+
+/**
+ * Whether `phrase` occurs in `text` as a phrase: after the start, whitespace or one of
+ * `,;:(/"'`, and before the end, whitespace, one of `,;:)/!?"'` or a sentence's period.
+ * (The pattern `(^|[\s,;:(/"'])phrase($|[\s,;:)/!?"']|\.(\s|$))`, scanned without compiling
+ * one per value.)
+ */
+function hasPhrase(text: string, phrase: string): boolean {
+  for (let i = text.indexOf(phrase); i >= 0; i = text.indexOf(phrase, i + 1)) {
+    const before = i === 0 ? -1 : text.charCodeAt(i - 1);
+    if (before >= 0 && !isJsWhitespace(before) && !BEFORE_PHRASE.has(text[i - 1] as string))
+      continue;
+    const end = i + phrase.length;
+    if (end === text.length) return true;
+    const after = text.charCodeAt(end);
+    if (isJsWhitespace(after) || AFTER_PHRASE.has(text[end] as string)) return true;
+    if (text[end] === '.' && (end + 1 === text.length || isJsWhitespace(text.charCodeAt(end + 1))))
+      return true;
+  }
+  return false;
+}
+
 /**
  * How clearly the request names an option value: 1 when the value appears as a phrase,
  * else the share of its words the request contains (multi-word values only), else 0.
@@ -81,12 +108,10 @@ function escapeRegExp(s: string): string {
 export function optionMention(request: Request, value: string): number {
   const v = value.toLowerCase().trim();
   if (!v) return 0;
-  const phrase = new RegExp(`(^|[\\s,;:(/"'])${escapeRegExp(v)}($|[\\s,;:)/!?"']|\\.(\\s|$))`);
-  if (phrase.test(request.text)) return 1;
+  if (hasPhrase(request.text, v)) return 1;
   const parts = rawWords(v).filter((w) => !LUCENE_ENGLISH_STOP_WORDS.has(w));
   if (parts.length < 2) return 0;
-  const have = new Set(rawWords(request.text));
-  return parts.filter((w) => have.has(w)).length / parts.length;
+  return parts.filter((w) => request.textWords.has(w)).length / parts.length;
 }
 
 /** Whether the request talks about an option group by its name ("... in size 9", "color: red"). */

@@ -4,6 +4,7 @@
  * before it is ignored), the actions taken since, and the pages shown as [SEP] text.
  */
 import type { Message } from '../../core/messages.js';
+import { isJsWhitespace } from '../../text/whitespace.js';
 import { parseAction } from '../parse.js';
 
 export interface ResultEntry {
@@ -65,48 +66,165 @@ function instructionOf(segments: readonly string[]): string | undefined {
 }
 
 /**
+ * A page's [SEP] segments as trimmed spans of its text, without cutting it into strings: the
+ * heuristic re-reads every page of the conversation at each decision, and most of them only
+ * for their kind. The same segments as `text.split(SEP).map((s) => s.trim())`.
+ */
+export class PageSegments {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+
+  constructor(readonly text: string) {
+    for (let from = 0; ;) {
+      const at = text.indexOf(SEP, from);
+      const end = at < 0 ? text.length : at;
+      let a = from;
+      let b = end;
+      while (a < b && isJsWhitespace(text.charCodeAt(a))) a++;
+      while (b > a && isJsWhitespace(text.charCodeAt(b - 1))) b--;
+      this.starts.push(a);
+      this.ends.push(b);
+      if (at < 0) break;
+      from = at + SEP.length;
+    }
+  }
+
+  get length(): number {
+    return this.starts.length;
+  }
+
+  at(i: number): string {
+    return this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  is(i: number, value: string): boolean {
+    return spanIs(this.text, this.starts[i] as number, this.ends[i] as number, value);
+  }
+
+  startsWith(i: number, prefix: string): boolean {
+    return spanStarts(this.text, this.starts[i] as number, this.ends[i] as number, prefix);
+  }
+
+  indexOf(value: string, from = 0): number {
+    for (let i = from; i < this.length; i++) if (this.is(i, value)) return i;
+    return -1;
+  }
+}
+
+/** Whether text[a, b) is `value`. */
+function spanIs(text: string, a: number, b: number, value: string): boolean {
+  return b - a === value.length && text.startsWith(value, a);
+}
+
+/** Whether text[a, b) starts with `prefix`. */
+function spanStarts(text: string, a: number, b: number, prefix: string): boolean {
+  return b - a >= prefix.length && text.startsWith(prefix, a);
+}
+
+/**
+ * readPage(text)?.kind in one pass over the segments, cutting none of them into strings but
+ * a possible results header: the kind is all the heuristic needs of most pages it re-reads.
+ */
+export function pageKind(text: string): PageView['kind'] | undefined {
+  let first = true;
+  let webshopFirst = false;
+  let done = false;
+  let search = false;
+  let header = false;
+  let prev = false;
+  let priceAfterPrev = false;
+  let buyNow = false;
+  for (let from = 0; ;) {
+    const at = text.indexOf(SEP, from);
+    let a = from;
+    let b = at < 0 ? text.length : at;
+    while (a < b && isJsWhitespace(text.charCodeAt(a))) a++;
+    while (b > a && isJsWhitespace(text.charCodeAt(b - 1))) b--;
+    if (first) webshopFirst = spanIs(text, a, b, 'WebShop');
+    first = false;
+    done ||= spanStarts(text, a, b, 'Thank you for shopping');
+    search ||= spanIs(text, a, b, 'Search');
+    header ||= spanStarts(text, a, b, 'Page ') && PAGE_HEADER.test(text.slice(a, b));
+    if (prev) priceAfterPrev ||= spanStarts(text, a, b, 'Price: ');
+    else prev = spanIs(text, a, b, '< Prev');
+    buyNow ||= spanIs(text, a, b, 'Buy Now');
+    if (at < 0) break;
+    from = at + SEP.length;
+  }
+  if (webshopFirst && search) return 'init';
+  if (done) return 'done';
+  if (header) return 'results';
+  if (!prev) return undefined;
+  return priceAfterPrev && buyNow ? 'item' : 'sub';
+}
+
+/**
  * Parses one page's [SEP] text; undefined when it is not a shop page (e.g. "Invalid action!").
  * Without `entries` a results page comes back with no result list (pages the agent has left
  * need only their kind).
  */
 export function readPage(text: string, entries = true): PageView | undefined {
-  const segments = text.split(SEP).map((s) => s.trim());
-  if (segments[0] === 'WebShop' && segments.includes('Search')) return { kind: 'init' };
-  if (segments.some((s) => s.startsWith('Thank you for shopping'))) return { kind: 'done' };
-  const headerAt = segments.findIndex((s) => PAGE_HEADER.test(s));
-  if (headerAt >= 0) {
-    const m = PAGE_HEADER.exec(segments[headerAt] ?? '')!;
-    const results: ResultEntry[] = [];
-    for (let i = headerAt + 1; entries && i < segments.length; i++) {
-      const s = segments[i] ?? '';
-      if (!ASIN.test(s) || i + 1 >= segments.length) continue;
-      const title = segments[i + 1] ?? '';
-      const priceText = segments[i + 2] ?? '';
-      results.push({ asin: s, title, price: readPrice(priceText) });
-      i += priceText.startsWith('$') ? 2 : 1;
-    }
-    return {
-      kind: 'results',
-      page: Number(m[1]),
-      total: Number(m[2]),
-      results,
-      hasPrev: segments.includes('< Prev'),
-    };
+  const segments = new PageSegments(text);
+  const n = segments.length;
+  if (segments.is(0, 'WebShop') && segments.indexOf('Search') >= 0) return { kind: 'init' };
+  for (let i = 0; i < n; i++)
+    if (segments.startsWith(i, 'Thank you for shopping')) return { kind: 'done' };
+  for (let i = 0; i < n; i++) {
+    if (!segments.startsWith(i, 'Page ')) continue;
+    const m = PAGE_HEADER.exec(segments.at(i));
+    if (m) return resultsPage(segments, i, m, entries);
   }
   const prevAt = segments.indexOf('< Prev');
   if (prevAt < 0) return undefined;
-  const priceAt = segments.findIndex((s, i) => i > prevAt && s.startsWith('Price: '));
-  if (priceAt > prevAt && segments.includes('Buy Now')) {
-    const title = segments[priceAt - 1] ?? '';
+  let priceAt = -1;
+  for (let i = prevAt + 1; i < n && priceAt < 0; i++)
+    if (segments.startsWith(i, 'Price: ')) priceAt = i;
+  if (priceAt > prevAt && segments.indexOf('Buy Now') >= 0) {
+    const buttons: string[] = [];
+    for (let i = priceAt + 1; i < n; i++) {
+      const s = segments.at(i);
+      if (ITEM_BUTTONS.has(s)) buttons.push(s);
+    }
+    const options: string[] = [];
+    for (let i = prevAt + 1; i < priceAt - 1; i++) options.push(segments.at(i));
     return {
       kind: 'item',
-      title,
-      price: readPrice(segments[priceAt] ?? ''),
-      options: optionGroups(segments.slice(prevAt + 1, priceAt - 1)),
-      buttons: segments.slice(priceAt + 1).filter((s) => ITEM_BUTTONS.has(s)),
+      title: segments.at(priceAt - 1),
+      price: readPrice(segments.at(priceAt)),
+      options: optionGroups(options),
+      buttons,
     };
   }
-  return { kind: 'sub', lines: segments.slice(prevAt + 1).filter(Boolean) };
+  const lines: string[] = [];
+  for (let i = prevAt + 1; i < n; i++)
+    if (segments.ends[i] !== segments.starts[i]) lines.push(segments.at(i));
+  return { kind: 'sub', lines };
+}
+
+function resultsPage(
+  segments: PageSegments,
+  headerAt: number,
+  header: RegExpExecArray,
+  entries: boolean,
+): PageView {
+  const results: ResultEntry[] = [];
+  const n = segments.length;
+  for (let i = headerAt + 1; entries && i < n; i++) {
+    if (i + 1 >= n) continue;
+    const s = segments.at(i);
+    if (!ASIN.test(s)) continue;
+    const title = segments.at(i + 1);
+    const priceText = i + 2 < n ? segments.at(i + 2) : '';
+    results.push({ asin: s, title, price: readPrice(priceText) });
+    i += priceText.startsWith('$') ? 2 : 1;
+  }
+  return {
+    kind: 'results',
+    page: Number(header[1]),
+    total: Number(header[2]),
+    results,
+    hasPrev: segments.indexOf('< Prev') >= 0,
+  };
 }
 
 /**
@@ -160,6 +278,7 @@ export function readShopEpisode(messages: readonly Message[]): ShopEpisode | und
   };
   let pending: string | undefined;
   let lastPage: string | undefined;
+  let kind: PageView['kind'] = 'init';
   for (const m of messages.slice(start + 1)) {
     if (m.role === 'assistant') {
       pending = parseAction(m.content);
@@ -167,10 +286,11 @@ export function readShopEpisode(messages: readonly Message[]): ShopEpisode | und
     }
     if (m.role !== 'user' || pending === undefined) continue;
     const text = stripObservationLabel(m.content);
-    const page = readPage(text, false);
+    const next = pageKind(text);
     episode.actions.push(pending);
-    if (page) {
-      applyStep(episode, pending, page);
+    if (next) {
+      applyStep(episode, pending, kind, next, () => readItemOptions(text));
+      kind = next;
       lastPage = text;
     }
     pending = undefined;
@@ -180,30 +300,43 @@ export function readShopEpisode(messages: readonly Message[]): ShopEpisode | und
   return episode;
 }
 
-/** Updates what the agent tracks after an action whose result was a readable page. */
-function applyStep(episode: ShopEpisode, action: string, page: PageView): void {
+function readItemOptions(text: string): OptionGroup[] {
+  const page = readPage(text, false);
+  return page?.kind === 'item' ? page.options : [];
+}
+
+/**
+ * Updates what the agent tracks after an action whose result was a readable page of kind
+ * `page` (from a page of kind `before`); the new page's options are read only when a click
+ * on an item page chose one.
+ */
+function applyStep(
+  episode: ShopEpisode,
+  action: string,
+  before: PageView['kind'],
+  page: PageView['kind'],
+  optionsOf: () => OptionGroup[],
+): void {
   const { verb, arg } = argumentOf(action);
-  const before = episode.page;
-  episode.page = page;
   if (verb === 'search') episode.searches.add(arg.toLowerCase().trim());
-  if (page.kind !== 'item' && page.kind !== 'sub') {
+  if (page !== 'item' && page !== 'sub') {
     episode.currentAsin = undefined;
-    episode.chosen = new Set();
-    episode.subpagesSeen = new Set();
+    episode.chosen.clear();
+    episode.subpagesSeen.clear();
     return;
   }
   if (verb !== 'click') return;
   const target = arg.trim();
-  if (before.kind === 'results' && page.kind === 'item' && ASIN.test(target.toUpperCase())) {
+  if (before === 'results' && page === 'item' && ASIN.test(target.toUpperCase())) {
     episode.currentAsin = target.toUpperCase();
     episode.visited.add(episode.currentAsin);
-    episode.chosen = new Set();
-    episode.subpagesSeen = new Set();
-  } else if (before.kind === 'item' && page.kind === 'sub') {
+    episode.chosen.clear();
+    episode.subpagesSeen.clear();
+  } else if (before === 'item' && page === 'sub') {
     episode.subpagesSeen.add(target.toLowerCase());
-  } else if (before.kind === 'item' && page.kind === 'item') {
+  } else if (before === 'item' && page === 'item') {
     const value = target.toLowerCase();
-    const group = page.options.find((g) => g.values.includes(value));
+    const group = optionsOf().find((g) => g.values.includes(value));
     if (group) {
       for (const v of group.values) episode.chosen.delete(v);
       episode.chosen.add(value);

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHeuristicPolicy } from './index.js';
-import { readPage, readShopEpisode } from './webshop-read.js';
+import { PageSegments, pageKind, readPage, readShopEpisode } from './webshop-read.js';
 import { optionMention, readRequest, titleMatch } from './webshop-match.js';
 import { policyMessages } from '../conversation.js';
 import { parseReply } from '../parse.js';
 import { webshopPrompt } from '../prompts/webshop.js';
 import type { HistoryStep, Message } from '../../core/messages.js';
-import { seedFrom } from '../../core/rng.js';
+import { Rng, seedFrom } from '../../core/rng.js';
 import { WebshopEnv, type WebshopState } from '../../envs/webshop/env.js';
 import { WebshopCatalog } from '../../envs/webshop/catalog.js';
 import { loadProductsFromValues } from '../../envs/webshop/products.js';
@@ -81,6 +81,49 @@ test('the request: price limit, content words, option mentions', () => {
     optionMention(readRequest('a 6.76 fl oz bottle, and price lower than 20.00 dollars'), '6'),
     0,
   );
+});
+
+test('an option value is a phrase of the request where the phrase pattern says so (random texts)', () => {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = (v: string) =>
+    new RegExp(`(^|[\\s,;:(/"'])${escape(v)}($|[\\s,;:)/!?"']|\\.(\\s|$))`);
+  const rng = new Rng(11);
+  const pieces = [
+    'red',
+    'red.',
+    ' ',
+    '\u00a0',
+    ',',
+    ';',
+    ':',
+    '(',
+    ')',
+    '/',
+    '"',
+    "'",
+    '!',
+    '?',
+    '.',
+    'x',
+    '9',
+    '-',
+    '\n',
+  ];
+  const values = ['red', 'red red', 'x', '9', '.', 'red.x', '(x)'];
+  let phrases = 0;
+  for (let i = 0; i < 5000; i++) {
+    let text = '';
+    for (let k = rng.int(10); k > 0; k--) text += rng.pick(pieces);
+    const request = { ...readRequest('x'), text, textWords: new Set<string>() };
+    const value = rng.pick(values);
+    const expected = pattern(value).test(text);
+    phrases += expected ? 1 : 0;
+    // Single-word values score 1 as a phrase, else 0; `red red` falls back to word shares.
+    if (value !== 'red red')
+      assert.equal(optionMention(request, value), expected ? 1 : 0, JSON.stringify([text, value]));
+    else if (expected) assert.equal(optionMention(request, value), 1, JSON.stringify(text));
+  }
+  assert.ok(phrases > 200, `${phrases} phrase cases`);
 });
 
 test('same conversation and seed give the same candidates; replies parse to valid commands', async () => {
@@ -195,6 +238,7 @@ test(
       const page = readPage(f.observation);
       // Without entries (a page the agent has left) only a results page's list is missing.
       const light = readPage(f.observation, false);
+      assert.equal(pageKind(f.observation), page?.kind, f.page);
       assert.deepEqual(light, page?.kind === 'results' ? { ...page, results: [] } : page, f.page);
       const expected = Object.entries(kinds).find(([k]) => f.page.startsWith(k))?.[1];
       if (expected) assert.equal(page?.kind, expected, f.page);
@@ -225,3 +269,69 @@ test(
     }
   },
 );
+
+test('page segments are the [SEP] pieces, trimmed as String.prototype.trim does', () => {
+  const rng = new Rng(3);
+  const pieces = [
+    'a',
+    'Buy Now',
+    ' ',
+    '  ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\u0085',
+    '\u2028',
+    '\ufeff',
+    '\u3000',
+    ' [SEP] ',
+    '[SEP]',
+    ' [SEP',
+    'SEP] ',
+    '< Prev',
+    'é',
+  ];
+  for (let i = 0; i < 5000; i++) {
+    let text = '';
+    for (let k = rng.int(12); k > 0; k--) text += rng.pick(pieces);
+    const segments = new PageSegments(text);
+    const got = Array.from({ length: segments.length }, (_, j) => segments.at(j));
+    assert.deepEqual(
+      got,
+      text.split(' [SEP] ').map((s) => s.trim()),
+      JSON.stringify(text),
+    );
+  }
+});
+
+test('pageKind is the kind readPage reads, whatever the segments (5,000 random pages)', () => {
+  const rng = new Rng(5);
+  const segments = [
+    'WebShop',
+    'Search',
+    ' Search ',
+    'Thank you for shopping with us!',
+    'Instruction:',
+    'Page 2 (Total results: 50)',
+    'Page two',
+    '< Prev',
+    ' < Prev',
+    'Price: $3.50',
+    'Price:',
+    'Buy Now',
+    'Description',
+    'B0ABCDEFGH',
+    'a title',
+    '',
+    '\u00a0',
+  ];
+  const kinds = new Set<string | undefined>();
+  for (let i = 0; i < 5000; i++) {
+    const parts = Array.from({ length: 1 + rng.int(8) }, () => rng.pick(segments));
+    const text = parts.join(' [SEP] ');
+    const kind = readPage(text)?.kind;
+    kinds.add(kind);
+    assert.equal(pageKind(text), kind, JSON.stringify(text));
+  }
+  assert.equal(kinds.size, 6, 'every kind (and no page) came up');
+});

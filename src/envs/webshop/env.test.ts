@@ -195,6 +195,25 @@ test('invalid actions leave the state unchanged and show the same page', async (
   await assert.rejects(env.reset('task_0'), UserError);
 });
 
+test("a step checks actions against a clickables-only render: the same clickables as the page's", async () => {
+  const env = await fixtureEnv();
+  const rng = new Rng(2);
+  let pages = 0;
+  for (const task of ['fixed_0', 'fixed_1', 'fixed_2']) {
+    let { state } = await env.reset(task);
+    for (let step = 0; step < 40; step++) {
+      const clickables = env.render(state).clickables;
+      assert.deepEqual(env.render(state, 'clickables').clickables, clickables, state.page);
+      pages++;
+      const choices = [...clickables.keys()].filter((c) => c !== 'buy now');
+      const action =
+        rng.chance(0.2) || choices.length === 0 ? 'search[tea red]' : `click[${rng.pick(choices)}]`;
+      state = (await env.step(state, action)).state;
+    }
+  }
+  assert.equal(pages, 120);
+});
+
 test('states are plain JSON: branches from one state do not affect each other', async () => {
   const env = await fixtureEnv();
   const { state } = await env.reset('fixed_0');

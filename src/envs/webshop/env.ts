@@ -17,6 +17,7 @@ import {
   renderResults,
   renderSubPage,
   type RenderedPage,
+  type RenderMode,
   type SubPage,
 } from './pages.js';
 import { getReward, type RewardInfo } from './reward.js';
@@ -95,8 +96,11 @@ export class WebshopEnv implements Env<WebshopState> {
     return { state, observation: observationText(this.render(state)) };
   }
 
-  /** The current page of a state: its text segments and clickables. */
-  render(state: WebshopState): RenderedPage {
+  /**
+   * The current page of a state: its text segments and clickables (with mode 'clickables',
+   * results and item pages skip their text).
+   */
+  render(state: WebshopState, mode: RenderMode = 'page'): RenderedPage {
     const instruction = this.goal(state.task).instructionText;
     switch (state.page) {
       case 'init':
@@ -108,10 +112,11 @@ export class WebshopEnv implements Env<WebshopState> {
           state.pageNum ?? 1,
           results.length,
           resultsPage(results, state.pageNum ?? 1),
+          mode,
         );
       }
       case 'item':
-        return renderItem(instruction, this.productOf(state), this.showAttrs);
+        return renderItem(instruction, this.productOf(state), this.showAttrs, mode);
       case 'sub':
         return renderSubPage(instruction, this.productOf(state), state.subPage ?? 'Description');
       case 'done':
@@ -126,7 +131,7 @@ export class WebshopEnv implements Env<WebshopState> {
 
   /** The lower-cased clickables of a state's page, in the text env's order. */
   clickables(state: WebshopState): string[] {
-    return [...this.render(state).clickables.keys()];
+    return [...this.render(state, 'clickables').clickables.keys()];
   }
 
   private results(state: WebshopState): readonly Product[] {
@@ -143,7 +148,7 @@ export class WebshopEnv implements Env<WebshopState> {
   }
 
   async step(state: WebshopState, action: string): Promise<StepResult<WebshopState>> {
-    const page = this.render(state);
+    const page = this.render(state, 'clickables');
     const { name, arg: rawArg } = parseWebshopAction(action);
     const arg = rawArg === null ? null : rawArg.toLowerCase();
     if (name === 'search' && arg) {
@@ -161,7 +166,7 @@ export class WebshopEnv implements Env<WebshopState> {
     }
     const clickable = arg !== null && arg !== 'search' ? page.clickables.get(arg) : undefined;
     if (name !== 'click' || arg === null || !clickable) {
-      return { state, observation: observationText(page), reward: 0, done: false, valid: false };
+      return { state, observation: this.observe(state), reward: 0, done: false, valid: false };
     }
     if (arg === BUTTON.buyNow.toLowerCase()) {
       const product = this.productOf(state);

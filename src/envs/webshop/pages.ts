@@ -28,11 +28,17 @@ export const BUTTON = {
   buyNow: 'Buy Now',
 } as const;
 
+/** What a render builds: the whole page, or only its clickables (what a step checks an action against). */
+export type RenderMode = 'page' | 'clickables';
+
 class PageBuilder {
   readonly segments: string[] = [];
   readonly clickables = new Map<string, Clickable>();
 
+  constructor(private readonly mode: RenderMode = 'page') {}
+
   text(s: string): this {
+    if (this.mode === 'clickables') return this;
     const seg = textSegment(s);
     if (seg !== undefined) this.segments.push(seg);
     return this;
@@ -48,8 +54,8 @@ class PageBuilder {
   }
 }
 
-function header(instruction: string): PageBuilder {
-  return new PageBuilder().text('Instruction:').text(instruction).button(BUTTON.backToSearch);
+function header(instruction: string, mode: RenderMode): PageBuilder {
+  return new PageBuilder(mode).text('Instruction:').text(instruction).button(BUTTON.backToSearch);
 }
 
 export function renderInit(instruction: string): RenderedPage {
@@ -66,8 +72,9 @@ export function renderResults(
   page: number,
   total: number,
   products: readonly Product[],
+  mode: RenderMode = 'page',
 ): RenderedPage {
-  const b = header(instruction).text(`Page ${page} (Total results: ${total})`);
+  const b = header(instruction, mode).text(`Page ${page} (Total results: ${total})`);
   if (page > 1) b.button(BUTTON.prev);
   b.button(BUTTON.next);
   for (const p of products) {
@@ -81,8 +88,9 @@ export function renderItem(
   instruction: string,
   product: Product,
   showAttrs: boolean,
+  mode: RenderMode = 'page',
 ): RenderedPage {
-  const b = header(instruction).button(BUTTON.prev);
+  const b = header(instruction, mode).button(BUTTON.prev);
   const radios: Array<[string, string]> = [];
   for (const option of product.options) {
     b.text(option.name);
@@ -101,7 +109,7 @@ export function renderItem(
 }
 
 export function renderSubPage(instruction: string, product: Product, sub: SubPage): RenderedPage {
-  const b = header(instruction).button(BUTTON.prev);
+  const b = header(instruction, 'page').button(BUTTON.prev);
   if (sub === 'Description') b.text(product.description);
   else if (sub === 'Features') for (const bullet of product.bulletPoints) b.text(` ${bullet}`);
   else if (sub === 'Attributes') {

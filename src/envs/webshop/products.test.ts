@@ -34,6 +34,21 @@ test('pyFloat prints numbers like Python str(float)', () => {
   assert.equal(pyStripChars('..i want tea..', '.'), 'i want tea');
 });
 
+test("pyStrip strips exactly Python's str.isspace() characters (every BMP code unit)", () => {
+  // Python: [hex(c) for c in range(0x10000) if chr(c).isspace()]
+  const spaces = [0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680];
+  for (let c = 0x2000; c <= 0x200a; c++) spaces.push(c);
+  spaces.push(0x2028, 0x2029, 0x202f, 0x205f, 0x3000);
+  const space = { test: (ch: string) => spaces.includes(ch.charCodeAt(0)) };
+  for (let c = 0; c < 0x10000; c++) {
+    const ch = String.fromCharCode(c);
+    const padded = `${ch}${ch}a b${ch}`;
+    assert.equal(pyStrip(padded), space.test(ch) ? 'a b' : padded);
+  }
+  assert.equal(pyStrip(''), '');
+  assert.equal(pyStrip(' \t '), '');
+});
+
 test('prices: single, range, missing, formatting and malformed pieces', () => {
   assert.deepEqual(parsePricing('$877.80'), { pricing: [877.8], priceTag: '$877.8' });
   assert.deepEqual(parsePricing('$34.00'), { pricing: [34], priceTag: '$34.0' });

@@ -23,14 +23,33 @@ export function pyFloat(x: number): string {
   return negative ? `-${body}` : body;
 }
 
-// Characters for which Python's str.isspace() is true.
-const PY_SPACE =
-  '\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+/** Python's str.isspace() for one UTF-16 code unit (the set is all in the BMP). */
+function isPySpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
 
-/** Python `s.strip()` with no argument. */
+/**
+ * Python `s.strip()` with no argument. A scan from both ends: a `^[...]+|[...]+$` regex retries
+ * the trailing class at every position, which made it a visible cost of rendering pages.
+ */
 export function pyStrip(s: string): string {
-  return s.replace(PY_STRIP, '');
+  let a = 0;
+  let b = s.length;
+  while (a < b && isPySpace(s.charCodeAt(a))) a++;
+  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /** Python `s.strip(chars)`. */
