@@ -110,7 +110,14 @@ const started = Date.now();
 const builder = createProgram();
 const program = builder.getProgram();
 const programSeconds = elapsed(started);
-const results = [typecheck(builder), await lint(program), await formatting];
+const typed = typecheck(builder);
+const linting = await lint(program).catch((err) => ({
+  name: 'lint',
+  ok: false,
+  output: `${err instanceof Error ? err.message : String(err)}\n`,
+  seconds: 0,
+}));
+const results = [typed, linting, await formatting];
 process.stdout.write(`# program: ${programSeconds.toFixed(1)} s (shared by typecheck and lint)\n`);
 for (const { name, ok, output, seconds } of results) {
   process.stdout.write(`# ${name}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)\n`);
