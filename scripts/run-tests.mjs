@@ -1,26 +1,34 @@
 #!/usr/bin/env node
-// Runs every src/**/*.test.ts with Node's own test runner (TypeScript through tsx).
+// Runs every src/**/*.test.ts with Node's own test runner.
 //
 // Usage: node scripts/run-tests.mjs [--isolate] [--shards N] [path-substring ...]
 //
-// By default one shard per core plus one (at most 4) takes files from a shared queue and
-// imports each into its one process (scripts/test-shard.mjs): starting tsx and loading the
-// module graph once per shard instead of once per file was most of the suite's time on 2
-// cores. Before the shards start, the CLI is bundled from the current source
-// (scripts/cli-bundle.mjs) for the tests that start CLI processes.
+// The suite runs as JavaScript: the selected test files, the env registry and the CLI are
+// bundled from the current source first (scripts/test-bundle.mjs, about a second), because
+// tsx's per-process loader (resolving and transforming every module in every process, again
+// in each one when its transform cache is empty) was most of the suite's CPU on 2 cores.
+// One shard per core plus one (at most 4) takes files from a shared queue and imports each
+// into its one process (scripts/test-shard.mjs), so the module graph loads once per shard.
 //
 // Tests must not leave global state behind (env names, registries, process.env); `--isolate`
-// runs every file in its own process (`node --test`), to tell a test that leaks from one that
-// fails. Every process starts with the built-in envs registered (src/envs/index.ts), as every
-// entry point does (the CLI, the package entry).
+// runs every file from source under tsx in its own process (`node --test`), to tell a test
+// that leaks from one that fails, or a bundling difference from a bug. Every process starts
+// with the built-in envs registered (src/envs/index.ts), as every entry point does (the CLI,
+// the package entry).
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
-import { buildCliBundle } from './cli-bundle.mjs';
+import { rmSync } from 'node:fs';
+import { buildTestBundle, bundledPath } from './test-bundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const PRELOAD = ['--import', 'tsx', '--import', './src/envs/index.ts'];
+/** Registers the built-in envs, as every entry point does. */
+const ENVS = 'src/envs/index.ts';
+const PRELOAD = ['--import', 'tsx', '--import', `./${ENVS}`];
+/** What tests start as CLI processes (src/cli/testing/cli.ts). */
+const CLI_ENTRIES = ['src/cli/run.ts', 'src/cli/testing/cli-batch-child.ts'];
 /** A shard that runs longer than this is stuck (the whole suite takes about a minute). */
 const SHARD_TIMEOUT_MS = Number(process.env.STEPQ_TEST_TIMEOUT_S ?? 900) * 1000;
 
@@ -83,14 +91,20 @@ function runShard(queue, index, count) {
     const started = Date.now();
     const child = spawn(
       process.execPath,
-      [...PRELOAD, '--test-reporter=spec', 'scripts/test-shard.mjs'],
+      [
+        '--enable-source-maps',
+        '--import',
+        pathToFileURL(bundledPath(bundleDir, ENVS)).href,
+        '--test-reporter=spec',
+        'scripts/test-shard.mjs',
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
     );
     let files = 0;
     child.on('message', () => {
       const file = queue.shift() ?? null;
       if (file) files++;
-      child.send({ file });
+      child.send({ file, module: file && bundledPath(bundleDir, file) });
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
@@ -126,13 +140,14 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const started = Date.now();
-// Tests that start CLI processes start them from this bundle of the current source.
-const bundleDir = join(root, 'node_modules', '.cache', 'stepq', 'cli-bundle');
-await buildCliBundle(root, bundleDir);
-process.env.STEPQ_TEST_CLI_BUNDLE = bundleDir;
 if (options.isolate) process.exit(runIsolated(files));
 
+const started = Date.now();
+// The shards and the CLI processes tests start run a bundle of the current source.
+const bundleDir = join(root, 'node_modules', '.cache', 'stepq', 'test-bundle');
+rmSync(bundleDir, { recursive: true, force: true });
+await buildTestBundle(root, bundleDir, [...files, ENVS, ...CLI_ENTRIES]);
+process.env.STEPQ_TEST_CLI_BUNDLE = bundleDir;
 const queue = files
   .map((f) => ({ f, cost: estimatedCost(f) }))
   .sort((a, b) => b.cost - a.cost)

@@ -5,16 +5,18 @@
 import { describe } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
+/** The next test file (its source path) and the module to import for it (its bundled form). */
 function nextFile() {
   return new Promise((resolve) => {
-    process.once('message', (message) => resolve(message.file ?? null));
+    process.once('message', (message) => resolve(message.file ? message : null));
     process.send({ next: true });
   });
 }
 
-for (let file = await nextFile(); file; file = await nextFile()) {
+for (let next = await nextFile(); next; next = await nextFile()) {
+  const { file, module } = next;
   await describe(file, async () => {
-    await import(pathToFileURL(file).href);
+    await import(pathToFileURL(module).href);
   });
 }
 process.disconnect();

@@ -4,28 +4,16 @@
  * short invocations in one process (cli-batch-child.ts), which saves the cost of starting a
  * process and loading the CLI each time.
  *
- * The test runner (scripts/run-tests.mjs) bundles the CLI from the current source once per run
- * and names the folder in STEPQ_TEST_CLI_BUNDLE (scripts/cli-bundle.mjs): a process started
- * from the bundle costs about a second of CPU less than one under tsx. Without it (a test file
- * run on its own) the CLI runs under tsx.
+ * The test runner (scripts/run-tests.mjs) bundles the suite and the CLI from the current
+ * source once per run and names the folder in STEPQ_TEST_CLI_BUNDLE (scripts/test-bundle.mjs):
+ * a process started from the bundle costs about a second of CPU less than one under tsx.
+ * Without it (a test file run on its own, or `--isolate`) the CLI runs under tsx.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../testing/shared.js';
-
-/** Node's arguments that start `entry` ('run': the CLI; 'cli-batch-child': runCliBatch's). */
-export function cliEntryArgs(entry: 'run' | 'cli-batch-child'): string[] {
-  const bundle = process.env.STEPQ_TEST_CLI_BUNDLE;
-  const file = bundle ? join(bundle, `${entry}.mjs`) : undefined;
-  if (file && existsSync(file)) return ['--enable-source-maps', file];
-  return [
-    '--import',
-    'tsx',
-    entry === 'run' ? 'src/cli/run.ts' : 'src/cli/testing/cli-batch-child.ts',
-  ];
-}
 
 export interface CliResult {
   /** Exit status (null when a signal or the timeout stopped the process). */
@@ -38,6 +26,15 @@ export interface CliResult {
 export interface CliRunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
+}
+
+/** Node's arguments that start `entry` ('run': the CLI; 'cli-batch-child': runCliBatch's). */
+export function cliEntryArgs(entry: 'run' | 'cli-batch-child'): string[] {
+  const source = entry === 'run' ? 'src/cli/run.ts' : 'src/cli/testing/cli-batch-child.ts';
+  const bundle = process.env.STEPQ_TEST_CLI_BUNDLE;
+  const file = bundle ? join(bundle, source.replace(/\.ts$/, '.mjs')) : undefined;
+  if (file && existsSync(file)) return ['--enable-source-maps', file];
+  return ['--import', 'tsx', source];
 }
 
 /** `stepq ...args` in a process of its own, as a user runs it. */
