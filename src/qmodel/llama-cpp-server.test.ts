@@ -23,11 +23,21 @@ import '../envs/index.js';
 const python =
   process.env.STEPQ_PYTHON ??
   (existsSync('/opt/stepq-venv/bin/python') ? '/opt/stepq-venv/bin/python' : 'python3');
-const probe = spawnSync(python, ['-c', 'import llama_cpp.server.app'], { encoding: 'utf8' });
+// Whether llama-cpp-python and its server extras are installed, without importing them (an
+// import of llama_cpp.server.app costs about a second of CPU; the server imports it anyway).
+const SERVER_MODULES = ['llama_cpp', 'fastapi', 'uvicorn', 'sse_starlette', 'starlette_context'];
+const probe = spawnSync(
+  python,
+  [
+    '-c',
+    `import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ${JSON.stringify(SERVER_MODULES)}) else 1)`,
+  ],
+  { encoding: 'utf8' },
+);
 const skip =
   probe.status === 0
     ? false
-    : `llama-cpp-python's server is not importable with ${python} (pip install 'llama-cpp-python[server]==0.3.36', or set STEPQ_PYTHON)`;
+    : `llama-cpp-python's server is not installed for ${python} (pip install 'llama-cpp-python[server]==0.3.36', or set STEPQ_PYTHON)`;
 
 const context = PARIS_CONTEXT;
 const candidates = [
