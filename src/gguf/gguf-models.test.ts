@@ -108,8 +108,9 @@ describe('GGUF models in-process', { skip }, () => {
   after(async () => {
     if (skip) return;
     // Bounded: node-llama-cpp's disposal can wait on a native callback that never comes when
-    // another test file loads models at the same time, and the process exits anyway.
-    await Promise.race([disposeGgufRuntime(), new Promise((r) => setTimeout(r, 5000))]);
+    // another test file loads models at the same time, and the process exits anyway. The
+    // timer is unref'd: a pending one kept the test process alive 5 s after a quick disposal.
+    await Promise.race([disposeGgufRuntime(), new Promise((r) => setTimeout(r, 5000).unref())]);
     rmSync(dir, { recursive: true, force: true });
   });
 
