@@ -1,4 +1,5 @@
 /** Python's `str(float)` and `str.strip()`, which WebShop's visible text depends on. */
+import { isJsWhitespace } from '../../text/whitespace.js';
 
 /** `str(x)` for a Python float: shortest round-trip digits, ".0" on integers, exponent outside [1e-4, 1e16). */
 export function pyFloat(x: number): string {
@@ -23,21 +24,13 @@ export function pyFloat(x: number): string {
   return negative ? `-${body}` : body;
 }
 
-/** Python's str.isspace() for one UTF-16 code unit (the set is all in the BMP). */
+/**
+ * Python's str.isspace() for one UTF-16 code unit (the set is all in the BMP): JavaScript's
+ * whitespace without the BOM (U+FEFF), plus the separators U+001C..U+001F and NEL (U+0085).
+ */
 function isPySpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
+  if (c === 0xfeff) return false;
+  return isJsWhitespace(c) || (c >= 0x1c && c <= 0x1f) || c === 0x85;
 }
 
 /**
