@@ -65,6 +65,21 @@ function instructionOf(segments: readonly string[]): string | undefined {
   return i >= 0 ? segments[i + 1] : undefined;
 }
 
+/** Calls `visit` with each [SEP] segment's trimmed span [a, b), in order: the segments of
+ * `text.split(SEP).map((s) => s.trim())`, without cutting any of them out. */
+function forEachSegment(text: string, visit: (a: number, b: number) => void): void {
+  for (let from = 0; ;) {
+    const at = text.indexOf(SEP, from);
+    let a = from;
+    let b = at < 0 ? text.length : at;
+    while (a < b && isJsWhitespace(text.charCodeAt(a))) a++;
+    while (b > a && isJsWhitespace(text.charCodeAt(b - 1))) b--;
+    visit(a, b);
+    if (at < 0) return;
+    from = at + SEP.length;
+  }
+}
+
 /**
  * A page's [SEP] segments as trimmed spans of its text, without cutting it into strings: the
  * heuristic re-reads every page of the conversation at each decision, and most of them only
@@ -75,18 +90,18 @@ export class PageSegments {
   readonly ends: number[] = [];
 
   constructor(readonly text: string) {
-    for (let from = 0; ;) {
-      const at = text.indexOf(SEP, from);
-      const end = at < 0 ? text.length : at;
-      let a = from;
-      let b = end;
-      while (a < b && isJsWhitespace(text.charCodeAt(a))) a++;
-      while (b > a && isJsWhitespace(text.charCodeAt(b - 1))) b--;
+    forEachSegment(text, (a, b) => {
       this.starts.push(a);
       this.ends.push(b);
-      if (at < 0) break;
-      from = at + SEP.length;
-    }
+    });
+  }
+
+  /** The page's kind (the rule of KindSigns). */
+  kind(): PageView['kind'] | undefined {
+    const signs = new KindSigns();
+    for (let i = 0; i < this.length; i++)
+      signs.see(this.text, this.starts[i] as number, this.ends[i] as number);
+    return signs.kind();
   }
 
   get length(): number {
@@ -122,40 +137,50 @@ function spanStarts(text: string, a: number, b: number, prefix: string): boolean
 }
 
 /**
+ * What tells a page's kind, gathered segment by segment: a start page begins with "WebShop"
+ * and has a Search button; a done page thanks the shopper; a results page has a
+ * "Page N (Total results: M)" header; an item page has "< Prev", a price after it and
+ * "Buy Now"; any other page with "< Prev" is a sub-page; the rest are no shop page.
+ */
+class KindSigns {
+  private first = true;
+  private webshopFirst = false;
+  private done = false;
+  private search = false;
+  private header = false;
+  private prev = false;
+  private priceAfterPrev = false;
+  private buyNow = false;
+
+  /** The next segment, text[a, b). */
+  see(text: string, a: number, b: number): void {
+    if (this.first) this.webshopFirst = spanIs(text, a, b, 'WebShop');
+    this.first = false;
+    this.done ||= spanStarts(text, a, b, 'Thank you for shopping');
+    this.search ||= spanIs(text, a, b, 'Search');
+    this.header ||= spanStarts(text, a, b, 'Page ') && PAGE_HEADER.test(text.slice(a, b));
+    if (this.prev) this.priceAfterPrev ||= spanStarts(text, a, b, 'Price: ');
+    else this.prev = spanIs(text, a, b, '< Prev');
+    this.buyNow ||= spanIs(text, a, b, 'Buy Now');
+  }
+
+  kind(): PageView['kind'] | undefined {
+    if (this.webshopFirst && this.search) return 'init';
+    if (this.done) return 'done';
+    if (this.header) return 'results';
+    if (!this.prev) return undefined;
+    return this.priceAfterPrev && this.buyNow ? 'item' : 'sub';
+  }
+}
+
+/**
  * readPage(text)?.kind in one pass over the segments, cutting none of them into strings but
  * a possible results header: the kind is all the heuristic needs of most pages it re-reads.
  */
 export function pageKind(text: string): PageView['kind'] | undefined {
-  let first = true;
-  let webshopFirst = false;
-  let done = false;
-  let search = false;
-  let header = false;
-  let prev = false;
-  let priceAfterPrev = false;
-  let buyNow = false;
-  for (let from = 0; ;) {
-    const at = text.indexOf(SEP, from);
-    let a = from;
-    let b = at < 0 ? text.length : at;
-    while (a < b && isJsWhitespace(text.charCodeAt(a))) a++;
-    while (b > a && isJsWhitespace(text.charCodeAt(b - 1))) b--;
-    if (first) webshopFirst = spanIs(text, a, b, 'WebShop');
-    first = false;
-    done ||= spanStarts(text, a, b, 'Thank you for shopping');
-    search ||= spanIs(text, a, b, 'Search');
-    header ||= spanStarts(text, a, b, 'Page ') && PAGE_HEADER.test(text.slice(a, b));
-    if (prev) priceAfterPrev ||= spanStarts(text, a, b, 'Price: ');
-    else prev = spanIs(text, a, b, '< Prev');
-    buyNow ||= spanIs(text, a, b, 'Buy Now');
-    if (at < 0) break;
-    from = at + SEP.length;
-  }
-  if (webshopFirst && search) return 'init';
-  if (done) return 'done';
-  if (header) return 'results';
-  if (!prev) return undefined;
-  return priceAfterPrev && buyNow ? 'item' : 'sub';
+  const signs = new KindSigns();
+  forEachSegment(text, (a, b) => signs.see(text, a, b));
+  return signs.kind();
 }
 
 /**
@@ -166,39 +191,39 @@ export function pageKind(text: string): PageView['kind'] | undefined {
 export function readPage(text: string, entries = true): PageView | undefined {
   const segments = new PageSegments(text);
   const n = segments.length;
-  if (segments.is(0, 'WebShop') && segments.indexOf('Search') >= 0) return { kind: 'init' };
-  for (let i = 0; i < n; i++)
-    if (segments.startsWith(i, 'Thank you for shopping')) return { kind: 'done' };
-  for (let i = 0; i < n; i++) {
-    if (!segments.startsWith(i, 'Page ')) continue;
-    const m = PAGE_HEADER.exec(segments.at(i));
-    if (m) return resultsPage(segments, i, m, entries);
+  const kind = segments.kind();
+  if (kind === undefined) return undefined;
+  if (kind === 'init' || kind === 'done') return { kind };
+  // The segments each kind is built from are there: KindSigns saw them.
+  if (kind === 'results') {
+    for (let i = 0; ; i++) {
+      const m = segments.startsWith(i, 'Page ') ? PAGE_HEADER.exec(segments.at(i)) : null;
+      if (m) return resultsPage(segments, i, m, entries);
+    }
   }
   const prevAt = segments.indexOf('< Prev');
-  if (prevAt < 0) return undefined;
-  let priceAt = -1;
-  for (let i = prevAt + 1; i < n && priceAt < 0; i++)
-    if (segments.startsWith(i, 'Price: ')) priceAt = i;
-  if (priceAt > prevAt && segments.indexOf('Buy Now') >= 0) {
-    const buttons: string[] = [];
-    for (let i = priceAt + 1; i < n; i++) {
-      const s = segments.at(i);
-      if (ITEM_BUTTONS.has(s)) buttons.push(s);
-    }
-    const options: string[] = [];
-    for (let i = prevAt + 1; i < priceAt - 1; i++) options.push(segments.at(i));
-    return {
-      kind: 'item',
-      title: segments.at(priceAt - 1),
-      price: readPrice(segments.at(priceAt)),
-      options: optionGroups(options),
-      buttons,
-    };
+  if (kind === 'sub') {
+    const lines: string[] = [];
+    for (let i = prevAt + 1; i < n; i++)
+      if (segments.ends[i] !== segments.starts[i]) lines.push(segments.at(i));
+    return { kind, lines };
   }
-  const lines: string[] = [];
-  for (let i = prevAt + 1; i < n; i++)
-    if (segments.ends[i] !== segments.starts[i]) lines.push(segments.at(i));
-  return { kind: 'sub', lines };
+  let priceAt = prevAt + 1;
+  while (!segments.startsWith(priceAt, 'Price: ')) priceAt++;
+  const buttons: string[] = [];
+  for (let i = priceAt + 1; i < n; i++) {
+    const s = segments.at(i);
+    if (ITEM_BUTTONS.has(s)) buttons.push(s);
+  }
+  const options: string[] = [];
+  for (let i = prevAt + 1; i < priceAt - 1; i++) options.push(segments.at(i));
+  return {
+    kind,
+    title: segments.at(priceAt - 1),
+    price: readPrice(segments.at(priceAt)),
+    options: optionGroups(options),
+    buttons,
+  };
 }
 
 function resultsPage(
