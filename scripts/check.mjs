@@ -10,34 +10,26 @@
 // and prettier's caches), so a re-run checks only what changed; a fresh clone checks all.
 // Caveat of ESLint's cache: a file is re-linted when it changes, not when a type it imports
 // does; `rm -rf node_modules/.cache/stepq` (or CI's fresh clone) re-checks everything.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
 import tseslint from 'typescript-eslint';
+import { runChild } from './child.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const cache = join(root, 'node_modules', '.cache', 'stepq');
 mkdirSync(cache, { recursive: true });
 
 /** Prettier in a child process (it is the one check that does not need the program). */
-function format() {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(
-      join(root, 'node_modules', '.bin', 'prettier'),
-      ['--check', '.', '--cache', '--cache-location', join(cache, 'prettier-cache')],
-      { cwd: root },
-    );
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const done = (code, text) =>
-      resolve({ name: 'format', ok: code === 0, output: text, seconds: elapsed(started) });
-    child.on('error', (err) => done(1, `${err.message}\n`));
-    child.on('close', (code) => done(code ?? 1, output));
-  });
+async function format() {
+  const started = Date.now();
+  const { code, output } = await runChild(
+    join(root, 'node_modules', '.bin', 'prettier'),
+    ['--check', '.', '--cache', '--cache-location', join(cache, 'prettier-cache')],
+    { cwd: root },
+  );
+  return { name: 'format', ok: code === 0, output, seconds: elapsed(started) };
 }
 
 function elapsed(started) {

@@ -15,12 +15,11 @@
 // that leaks from one that fails, or a bundling difference from a bug. Every process starts
 // with the built-in envs registered (src/envs/index.ts), as every entry point does (the CLI,
 // the package entry).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { buildTestBundle, bundledPath } from './test-bundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;

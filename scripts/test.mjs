@@ -6,8 +6,8 @@
 //
 // Usage: node scripts/test.mjs [run-tests options and filters]
 //   With filters (a subset of the tests) the checks are skipped: `npm run check` runs them.
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { runChild } from './child.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -15,19 +15,7 @@ const args = process.argv.slice(2);
 const subset = args.some((a, i) => !a.startsWith('--') && args[i - 1] !== '--shards');
 
 function run(script, scriptArgs, capture) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...scriptArgs], {
-      cwd: root,
-      stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-    });
-    let output = '';
-    if (capture) {
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-    }
-    child.on('error', (err) => resolve({ code: 1, output: `${err.message}\n` }));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
-  });
+  return runChild(process.execPath, [script, ...scriptArgs], { cwd: root, capture });
 }
 
 const started = Date.now();
